@@ -1,0 +1,124 @@
+"""Errors shaped like the API server's ``metav1.Status``.
+
+Every failure a learner can cause has a reason and an HTTP code, as on a real cluster:
+``NotFound`` (404), ``AlreadyExists`` and ``Conflict`` (409), ``Invalid`` (422),
+``BadRequest`` (400). ``kubectl`` prints them as ``Error from server (NotFound): ...``; the
+API server issue serialises them as ``Status`` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid field, as ``field.Error`` in Kubernetes' validation package."""
+
+    path: str  # spec.template.spec.containers[0].image
+    type: str  # "Required value", "Invalid value", "Unsupported value", "Duplicate value" ...
+    detail: str = ""
+    value: Any = None
+    has_value: bool = False
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.type}"
+        if self.has_value:
+            text += f": {_render_value(self.value)}"
+        if self.detail:
+            text += f": {self.detail}"
+        return text
+
+
+def _render_value(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def required(path: str, detail: str = "") -> FieldError:
+    return FieldError(path, "Required value", detail)
+
+
+def invalid(path: str, value: Any, detail: str) -> FieldError:
+    return FieldError(path, "Invalid value", detail, value, has_value=True)
+
+
+def unsupported(path: str, value: Any, supported: list[str]) -> FieldError:
+    detail = "supported values: " + ", ".join(f'"{s}"' for s in supported)
+    return FieldError(path, "Unsupported value", detail, value, has_value=True)
+
+
+def duplicate(path: str, value: Any) -> FieldError:
+    return FieldError(path, "Duplicate value", "", value, has_value=True)
+
+
+def forbidden(path: str, detail: str) -> FieldError:
+    return FieldError(path, "Forbidden", detail)
+
+
+class StatusError(Exception):
+    """An error the API server would answer with a ``Status`` of this reason and code."""
+
+    reason = "InternalError"
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def status(self) -> dict[str, Any]:
+        """The ``metav1.Status`` object for this error."""
+        return {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        }
+
+
+class NotFound(StatusError):
+    reason, code = "NotFound", 404
+
+
+class AlreadyExists(StatusError):
+    reason, code = "AlreadyExists", 409
+
+
+class Conflict(StatusError):
+    reason, code = "Conflict", 409
+
+
+class BadRequest(StatusError):
+    reason, code = "BadRequest", 400
+
+
+class ManifestError(StatusError):
+    """A manifest that was refused. Nothing of the batch it came in was applied.
+
+    ``message`` reads like the API server's (``Deployment.apps "web" is invalid:
+    spec.replicas: Invalid value: -1: must be greater than or equal to 0``), prefixed with
+    the source and document number when the manifest came from a file or a YAML stream.
+    ``errors`` holds the individual field errors for programs and self-checks.
+    """
+
+    reason, code = "Invalid", 422
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.errors = list(errors or [])
+
+
+def invalid_message(qualified_kind: str, name: str, errors: list[FieldError]) -> str:
+    """The API server's wording: one error plain, several as ``[a, b]``."""
+    rendered = [str(e) for e in errors]
+    body = rendered[0] if len(rendered) == 1 else "[" + ", ".join(rendered) + "]"
+    return f'{qualified_kind} "{name}" is invalid: {body}'
