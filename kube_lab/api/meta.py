@@ -39,11 +39,11 @@ def namespace(obj: Obj) -> str:
     return str(obj["metadata"].get("namespace") or "")
 
 
-def labels(obj: Obj) -> dict[str, str]:
+def labels_of(obj: Obj) -> dict[str, str]:
     return obj.get("metadata", {}).get("labels") or {}
 
 
-def annotations(obj: Obj) -> dict[str, str]:
+def annotations_of(obj: Obj) -> dict[str, str]:
     return obj.get("metadata", {}).get("annotations") or {}
 
 
@@ -51,7 +51,7 @@ def controller_of(obj: Obj) -> dict[str, Any] | None:
     """The owner reference marked ``controller: true``, if any."""
     for ref in obj.get("metadata", {}).get("ownerReferences") or []:
         if ref.get("controller"):
-            return ref  # type: ignore[no-any-return]
+            return ref
     return None
 
 
@@ -70,26 +70,36 @@ def owner_reference(owner: Obj, *, controller: bool = True) -> dict[str, Any]:
 def get_condition(obj: Obj, cond_type: str) -> dict[str, Any] | None:
     for cond in obj.get("status", {}).get("conditions") or []:
         if cond.get("type") == cond_type:
-            return cond  # type: ignore[no-any-return]
+            return cond
     return None
 
 
-def set_condition(obj: Obj, condition: dict[str, Any], now: float) -> None:
-    """Add or replace a condition; ``lastTransitionTime`` moves only when status changes."""
+def set_condition(obj: Obj, condition: dict[str, Any], now: float, *, touch: bool = False) -> bool:
+    """Add or replace a condition, as Kubernetes' ``SetCondition`` helpers do.
+
+    An unchanged condition (same status, reason and message) is left alone unless
+    ``touch`` is set; ``lastTransitionTime`` moves only when the status changes, and
+    ``lastUpdateTime`` (on the kinds that have it) moves with every change. Returns whether
+    anything changed.
+    """
     conditions = obj.setdefault("status", {}).setdefault("conditions", [])
     stamp = timestamp(now)
+    new = dict(condition)
+    if "lastUpdateTime" in new:
+        new["lastUpdateTime"] = stamp
     for i, cond in enumerate(conditions):
-        if cond.get("type") == condition["type"]:
-            merged = {**condition}
-            if cond.get("status") == condition.get("status"):
-                merged["lastTransitionTime"] = cond.get("lastTransitionTime", stamp)
-            else:
-                merged["lastTransitionTime"] = stamp
-            if "lastUpdateTime" in cond or "lastUpdateTime" in condition:
-                merged["lastUpdateTime"] = stamp
-            conditions[i] = merged
-            return
-    conditions.append({**condition, "lastTransitionTime": stamp})
+        if cond.get("type") != condition["type"]:
+            continue
+        same = all(cond.get(k) == condition.get(k) for k in ("status", "reason", "message"))
+        if same and not touch:
+            return False
+        same_status = cond.get("status") == condition.get("status")
+        new["lastTransitionTime"] = cond.get("lastTransitionTime", stamp) if same_status else stamp
+        conditions[i] = new
+        return True
+    new["lastTransitionTime"] = stamp
+    conditions.append(new)
+    return True
 
 
 def deep_copy(value: Any) -> Any:

@@ -1,0 +1,248 @@
+"""``Cluster``: the one object a notebook needs.
+
+It wires the rooms together exactly as a Kubernetes control plane is wired: one store at
+the centre; a scheduler, the controllers and one kubelet per node, each watching the store
+and writing back to it; all driven by one engine whose clock is virtual (deterministic and
+instant) unless a real runtime needs wall time. The facade adds only what a learner does
+from outside: apply manifests, let time pass, run kubectl, read events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kube_lab.api import kinds
+from kube_lab.api.defaults import apply_defaults
+from kube_lab.api.errors import AlreadyExists, ManifestError
+from kube_lab.api.manifest import Document, load_documents, rejection
+from kube_lab.api.merge import last_applied, three_way_merge, with_last_applied
+from kube_lab.api.meta import Obj
+from kube_lab.api.validation import validate, validate_update
+from kube_lab.controllers.deployment import DeploymentController
+from kube_lab.controllers.garbagecollector import GarbageCollector
+from kube_lab.controllers.replicaset import ReplicaSetController
+from kube_lab.engine import Engine
+from kube_lab.events import EventRecorder
+from kube_lab.kubelet.kubelet import Kubelet, node_object
+from kube_lab.kubelet.simulated import SimulatedRuntime
+from kube_lab.scheduler import Scheduler
+from kube_lab.store import Store
+
+#: The namespaces every cluster starts with, as ``kubeadm`` creates them.
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+Manifest = str | Path | Obj | list[Obj]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """One line of ``kubectl apply`` output: ``deployment.apps/web configured``."""
+
+    kind: str
+    name: str
+    namespace: str
+    action: str  # created, configured, unchanged
+
+    def __str__(self) -> str:
+        info = kinds.by_kind(self.kind)
+        prefix = f"{info.singular}.{info.group}" if info.group else info.singular
+        return f"{prefix}/{self.name} {self.action}"
+
+
+class ApplyResults(list[ApplyResult]):
+    """The results of one apply; prints as kubectl does, one line per object."""
+
+    def __str__(self) -> str:
+        return "\n".join(str(r) for r in self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+class Cluster:
+    """A simulated Kubernetes cluster with nodes ``node-1`` .. ``node-N``."""
+
+    def __init__(
+        self,
+        nodes: int = 3,
+        *,
+        node_cpu: str = "4",
+        node_memory: str = "8Gi",
+        node_pods: int = 110,
+        seed: int = 0,
+    ) -> None:
+        if nodes < 0:
+            raise ValueError("nodes must be zero or more")
+        self.seed = seed
+        self.engine = Engine(seed=seed)
+        self.store = Store(clock=lambda: self.engine.now, seed=seed)
+        self.recorder = EventRecorder(self.store, lambda: self.engine.now)
+        for namespace in SYSTEM_NAMESPACES:
+            self.store.create(apply_defaults(_namespace(namespace)))
+        self.runtime = SimulatedRuntime(self.engine)
+        self.scheduler = Scheduler(store=self.store, engine=self.engine, recorder=self.recorder)
+        self.controllers = [
+            ReplicaSetController(store=self.store, engine=self.engine, recorder=self.recorder),
+            DeploymentController(store=self.store, engine=self.engine, recorder=self.recorder),
+        ]
+        self.garbage_collector = GarbageCollector(store=self.store, engine=self.engine)
+        self.kubelets: dict[str, Kubelet] = {}
+        for _ in range(nodes):
+            self.add_node(cpu=node_cpu, memory=node_memory, pods=node_pods)
+        self.engine.run(0)
+
+    # -- time ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Seconds of cluster time since it started."""
+        return self.engine.now
+
+    def run(self, seconds: float) -> None:
+        """Let ``seconds`` of cluster time pass (instantly, on the virtual clock)."""
+        self.engine.run(seconds)
+
+    def run_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Advance time until ``predicate()`` holds or ``timeout`` seconds pass."""
+        deadline = self.now + timeout
+        while not predicate():
+            when = self.engine.next_time()
+            if when is None or when > deadline:
+                self.engine.run_until(deadline)
+                return predicate()
+            self.engine.step()
+        return True
+
+    # -- nodes -----------------------------------------------------------------------------
+
+    def add_node(
+        self,
+        name: str | None = None,
+        *,
+        cpu: str = "4",
+        memory: str = "8Gi",
+        pods: int = 110,
+        labels: dict[str, str] | None = None,
+    ) -> str:
+        """Join a new node to the cluster (its kubelet registers it); returns its name."""
+        index = len(self.kubelets) + 1
+        name = name or f"node-{index}"
+        if name in self.kubelets:
+            raise AlreadyExists(f'nodes "{name}" already exists')
+        node = node_object(name=name, cpu=cpu, memory=memory, pods=pods, index=index, labels=labels)
+        self.kubelets[name] = Kubelet(
+            node=node,
+            store=self.store,
+            engine=self.engine,
+            recorder=self.recorder,
+            runtime=self.runtime,
+            pod_cidr_index=index,
+        )
+        return name
+
+    # -- manifests -------------------------------------------------------------------------
+
+    def apply(self, manifest: Manifest) -> ApplyResults:
+        """``kubectl apply``: create or update every object; all or nothing.
+
+        Every document is checked before anything changes; on the first problem
+        :class:`kube_lab.ManifestError` is raised and the cluster is left as it was.
+        """
+        return self._write(load_documents(manifest), create_only=False)
+
+    def create(self, manifest: Manifest) -> ApplyResults:
+        """``kubectl create``: like :meth:`apply`, but existing objects are an error."""
+        return self._write(load_documents(manifest), create_only=True)
+
+    def _write(self, documents: list[Document], *, create_only: bool) -> ApplyResults:
+        plan: list[tuple[Obj, Obj | None]] = []
+        failures: list[str] = []
+        errors = []
+        namespaces = {ns for (ns, _) in self._keys("Namespace")}
+        for doc in documents:
+            raw = doc.obj
+            info = kinds.by_kind(raw["kind"])
+            if info.namespaced:
+                raw.setdefault("metadata", {}).setdefault("namespace", "default")
+            name = (raw.get("metadata") or {}).get("name") or ""
+            namespace = raw["metadata"].get("namespace", "") if info.namespaced else ""
+            live = self.store.peek(raw["kind"], name, namespace) if name else None
+            if live is not None and create_only:
+                failures.append(rejection(doc, f'{info.resource} "{name}" already exists'))
+                continue
+            desired = with_last_applied(raw) if not create_only else raw
+            if live is None:
+                candidate = apply_defaults(desired)
+                problems = validate(candidate)
+            else:
+                merged = three_way_merge(live=live, previous=last_applied(live), new=desired)
+                candidate = apply_defaults(merged)
+                problems = validate(candidate) + validate_update(live, candidate)
+            if problems:
+                errors.extend(problems)
+                failures.append(rejection(doc, problems=problems, obj=candidate))
+                continue
+            if info.namespaced and namespace not in namespaces:
+                failures.append(rejection(doc, f'namespaces "{namespace}" not found'))
+                continue
+            if raw["kind"] == "Namespace":
+                namespaces.add(name)
+            plan.append((candidate, live))
+        if failures:
+            raise ManifestError("\n".join(failures), errors)
+        results = ApplyResults()
+        for candidate, live in plan:
+            meta = candidate["metadata"]
+            namespace = meta.get("namespace", "")
+            if live is None:
+                self.store.create(candidate)
+                action = "created"
+            else:
+                before = live["metadata"]["resourceVersion"]
+                candidate["metadata"]["resourceVersion"] = before
+                stored = self.store.update(candidate)
+                changed = stored["metadata"]["resourceVersion"] != before
+                action = "configured" if changed else "unchanged"
+            results.append(ApplyResult(candidate["kind"], meta["name"], namespace, action))
+        self.engine.run(0)
+        return results
+
+    def _keys(self, kind: str) -> list[tuple[str, str]]:
+        return [(o["metadata"]["name"], "") for o in self.store.list(kind)]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> Obj:
+        """A copy of one object; ``kind`` as kubectl takes it (``pod``, ``deploy`` ...)."""
+        info = _resolve(kind)
+        return self.store.get(info.kind, name, namespace if info.namespaced else "")
+
+    def list(self, kind: str, namespace: str | None = "default") -> list[Obj]:
+        """Objects of a kind (read-only views); ``namespace=None`` for all namespaces."""
+        info = _resolve(kind)
+        return self.store.list(info.kind, namespace if info.namespaced else None)
+
+    def events(self, namespace: str | None = None) -> list[Obj]:
+        """Events, oldest first (by first occurrence, then by name)."""
+        events = self.store.list("Event", namespace)
+        return sorted(events, key=lambda e: (e["firstTimestamp"], e["metadata"]["name"]))
+
+    def kubectl(self, command: str) -> Any:
+        """Run a kubectl command line against this cluster; returns what kubectl prints."""
+        from kube_lab.kubectl import Kubectl
+
+        return Kubectl(self).run(command)
+
+
+def _namespace(name: str) -> Obj:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+
+
+def _resolve(kind: str) -> kinds.KindInfo:
+    info = kinds.lookup(kind)
+    if info is None:
+        raise KeyError(f'the server doesn\'t have a resource type "{kind}"')
+    return info
