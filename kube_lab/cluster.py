@@ -9,6 +9,7 @@ from outside: apply manifests, let time pass, run kubectl, read events.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +162,7 @@ class Cluster:
         plan: list[tuple[Obj, Obj | None]] = []
         failures: list[str] = []
         errors = []
-        namespaces = {ns for (ns, _) in self._keys("Namespace")}
+        namespaces = {ns["metadata"]["name"] for ns in self.store.list("Namespace")}
         for doc in documents:
             raw = doc.obj
             info = kinds.by_kind(raw["kind"])
@@ -210,9 +211,6 @@ class Cluster:
         self.engine.run(0)
         return results
 
-    def _keys(self, kind: str) -> list[tuple[str, str]]:
-        return [(o["metadata"]["name"], "") for o in self.store.list(kind)]
-
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, kind: str, name: str, namespace: str = "default") -> Obj:
@@ -220,12 +218,12 @@ class Cluster:
         info = _resolve(kind)
         return self.store.get(info.kind, name, namespace if info.namespaced else "")
 
-    def list(self, kind: str, namespace: str | None = "default") -> list[Obj]:
+    def list(self, kind: str, namespace: str | None = "default") -> builtins.list[Obj]:
         """Objects of a kind (read-only views); ``namespace=None`` for all namespaces."""
         info = _resolve(kind)
         return self.store.list(info.kind, namespace if info.namespaced else None)
 
-    def events(self, namespace: str | None = None) -> list[Obj]:
+    def events(self, namespace: str | None = None) -> builtins.list[Obj]:
         """Events, oldest first (by first occurrence, then by name)."""
         events = self.store.list("Event", namespace)
         return sorted(events, key=lambda e: (e["firstTimestamp"], e["metadata"]["name"]))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kube_lab.api.meta import Obj, timestamp
+from kube_lab.api.meta import EPOCH, Obj, timestamp
 from kube_lab.store import Store
+
+EPOCH_UNIX = EPOCH.timestamp()
 
 
 class EventRecorder:
@@ -46,7 +48,9 @@ class EventRecorder:
                 self._store.update(updated)
                 return
         self._serial += 1
-        name = f"{meta['name']}.{int(self._clock() * 1e9) + self._serial:x}"
+        # As client-go: the object's name and the time in Unix nanoseconds, in hex.
+        nanos = int((EPOCH_UNIX + self._clock()) * 1e9) + self._serial
+        name = f"{meta['name']}.{nanos:x}"
         source = {"component": component, **({"host": host} if host else {})}
         self._store.create(
             {

@@ -38,7 +38,8 @@ def with_last_applied(manifest: Obj) -> Obj:
 
 def three_way_merge(*, live: Obj, previous: Obj, new: Obj) -> Obj:
     """The object the server should hold after applying ``new`` over ``live``."""
-    return _merge(deep_copy(live), previous, new)  # type: ignore[no-any-return]
+    merged: Obj = _merge(deep_copy(live), previous, new)
+    return merged
 
 
 def _merge(live: Any, previous: Any, new: Any) -> Any:

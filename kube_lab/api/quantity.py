@@ -16,6 +16,11 @@ from fractions import Fraction
 #: The API server's own pattern, quoted in its error message.
 QUANTITY_PATTERN = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 QUANTITY_ERROR = f"quantities must match the regular expression '{QUANTITY_PATTERN}'"
+#: The API server's message for a well-formed number with an unknown suffix (``500mm``).
+QUANTITY_SUFFIX_ERROR = "unable to parse quantity's suffix"
+
+# The shape the API server's parser accepts before it looks the suffix up.
+_SHAPE = re.compile(r"[+-]?[0-9]*(?:\.[0-9]*)?[eEinumkKMGTP]*[-+]?[0-9]*")
 
 _NUMBER = re.compile(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$")
 _EXPONENT = re.compile(r"^[eE]([-+]?[0-9]+)$")
@@ -49,9 +54,9 @@ def parse_quantity(value: str | int | float) -> Fraction:
         if not math.isfinite(value):
             raise QuantityError(QUANTITY_ERROR)
         return Fraction(str(value))
-    text = str(value).strip()
+    text = str(value)
     match = _NUMBER.match(text)
-    if not match:
+    if not match or not _SHAPE.fullmatch(text):
         raise QuantityError(QUANTITY_ERROR)
     number, suffix = Fraction(match.group(1)), match.group(2)
     if suffix in _BINARY:
@@ -61,7 +66,7 @@ def parse_quantity(value: str | int | float) -> Fraction:
     exponent = _EXPONENT.match(suffix)
     if exponent:
         return number * Fraction(10) ** int(exponent.group(1))
-    raise QuantityError(QUANTITY_ERROR)
+    raise QuantityError(QUANTITY_SUFFIX_ERROR)
 
 
 def is_quantity(value: object) -> bool:

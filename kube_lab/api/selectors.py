@@ -92,7 +92,7 @@ def from_label_selector(spec: Mapping[str, Any] | None) -> Selector:
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<not>!)\s*(?P<nkey>[^\s,=!()]+)"
-    r"|(?P<key>[^\s,=!()]+)\s*(?:(?P<op>==|=|!=)\s*(?P<value>[^\s,()]*)"
+    r"|(?P<key>[^\s,=!()]+)\s*(?:(?P<op>==|=|!=)\s*(?P<value>[^\s,()=!]*)"
     r"|\s+(?P<setop>in|notin)\s*\((?P<values>[^)]*)\))?)\s*(?:,|$)"
 )
 
@@ -100,6 +100,8 @@ _TOKEN = re.compile(
 def parse(text: str) -> Selector:
     """Parse the command-line form used by ``kubectl get -l``."""
     text = text.strip()
+    if text.endswith(","):
+        raise SelectorError(f"unable to parse requirement: {text!r}: nothing after ','")
     requirements: list[Requirement] = []
     pos = 0
     while pos < len(text):
@@ -114,6 +116,8 @@ def parse(text: str) -> Selector:
             requirements.append(Requirement(m.group("key"), operator, (m.group("value"),)))
         elif m.group("setop"):
             values = tuple(v.strip() for v in m.group("values").split(",") if v.strip())
+            if not values:
+                raise SelectorError("for 'in', 'notin' operators, values set can't be empty")
             operator = "In" if m.group("setop") == "in" else "NotIn"
             requirements.append(Requirement(m.group("key"), operator, values))
         else:

@@ -77,7 +77,7 @@ def _replicas(rs: Obj) -> int:
     return int(rs["spec"].get("replicas", 0))
 
 
-def _available(rs: Obj) -> int:
+def _available_replicas(rs: Obj) -> int:
     return int(rs.get("status", {}).get("availableReplicas", 0))
 
 
@@ -254,13 +254,13 @@ class DeploymentController(Controller):
         # Scale down old ReplicaSets as far as maxUnavailable allows.
         all_pods = _replicas(new_rs) + sum(_replicas(rs) for rs in active_old)
         min_available = replicas - unavailable
-        new_unavailable = _replicas(new_rs) - _available(new_rs)
+        new_unavailable = _replicas(new_rs) - _available_replicas(new_rs)
         budget = all_pods - min_available - new_unavailable
         if budget <= 0:
             return
         # First the old pods that are not available anyway: removing them costs nothing.
         for rs in active_old:
-            unhealthy = _replicas(rs) - _available(rs)
+            unhealthy = _replicas(rs) - _available_replicas(rs)
             cut = min(budget, unhealthy)
             if cut > 0:
                 self._scale(deployment, rs, _replicas(rs) - cut)
@@ -270,7 +270,9 @@ class DeploymentController(Controller):
             for rs in active_old
         ]
         live = [rs for rs in old_now if rs is not None]
-        available = _available(new_rs) + sum(min(_available(rs), _replicas(rs)) for rs in live)
+        available = _available_replicas(new_rs) + sum(
+            min(_available_replicas(rs), _replicas(rs)) for rs in live
+        )
         budget = min(budget, available - min_available)
         for rs in live:
             if budget <= 0:
@@ -357,206 +359,138 @@ class DeploymentController(Controller):
 
     # -- status ----------------------------------------------------------------------------
 
+    def _peek(self, deployment: Obj) -> Obj | None:
+        meta = deployment["metadata"]
+        return self.store.peek("Deployment", meta["name"], meta["namespace"])
+
     def _mark_progress(self, deployment: Obj, *, reason: str, message: str) -> None:
-        current = self.store.peek(
-            "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"]
-        )
+        current = self._peek(deployment)
         if current is None:
             return
         updated = {**current, "status": deep_copy(current.get("status") or {})}
-        set_condition(
-            updated,
-            {
-                "type": "Progressing",
-                "status": "True",
-                "reason": reason,
-                "message": message,
-                "lastUpdateTime": None,
-            },
-            self.engine.now,
-        )
+        _progressing(updated, "True", reason, message, self.engine.now, touch=True)
         self.store.update_status(updated)
 
     def _sync_status(self, deployment: Obj) -> float | None:
-        current = self.store.peek(
-            "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"]
-        )
+        """Counts from the ReplicaSets, then the Available and Progressing conditions."""
+        current = self._peek(deployment)
         if current is None:
             return None
+        uid = current["metadata"]["uid"]
         replica_sets = [
             rs
             for rs in self.store.list("ReplicaSet", current["metadata"]["namespace"])
-            if (ref := controller_of(rs)) is not None
-            and ref.get("uid") == current["metadata"]["uid"]
+            if (ref := controller_of(rs)) is not None and ref.get("uid") == uid
         ]
-        new_rs, old = self._split(current, replica_sets)
-        spec = current["spec"]
-        wanted = int(spec.get("replicas", 1))
-        statuses = [rs.get("status", {}) for rs in replica_sets]
-        available = sum(s.get("availableReplicas", 0) for s in statuses)
-        total = sum(s.get("replicas", 0) for s in statuses)
-        updated_count = (new_rs or {}).get("status", {}).get("replicas", 0) if new_rs else 0
+        new_rs, _ = self._split(current, replica_sets)
+        wanted = int(current["spec"].get("replicas", 1))
+        totals = {
+            field: sum(rs.get("status", {}).get(field, 0) for rs in replica_sets)
+            for field in ("replicas", "readyReplicas", "availableReplicas")
+        }
+        counts = {
+            **totals,
+            "updatedReplicas": new_rs.get("status", {}).get("replicas", 0) if new_rs else 0,
+            "unavailableReplicas": max(0, wanted - totals["availableReplicas"]),
+        }
         status = deep_copy(current.get("status") or {})
-        status.update(
-            {
-                "observedGeneration": current["metadata"].get("generation", 1),
-                "replicas": total,
-                "updatedReplicas": updated_count,
-                "readyReplicas": sum(s.get("readyReplicas", 0) for s in statuses),
-                "availableReplicas": available,
-                "unavailableReplicas": max(0, wanted - available),
-            }
-        )
-        for field in (
-            "replicas",
-            "updatedReplicas",
-            "readyReplicas",
-            "availableReplicas",
-            "unavailableReplicas",
-        ):
-            if not status[field]:
-                del status[field]
+        for field in COUNT_FIELDS:
+            status.pop(field, None)
+        status["observedGeneration"] = current["metadata"].get("generation", 1)
+        status.update({field: value for field, value in counts.items() if value})
         updated = {**current, "status": status}
         _, max_unavailable = fenceposts(current)
         now = self.engine.now
-        if available >= wanted - max_unavailable:
-            set_condition(
-                updated,
-                {
-                    "type": "Available",
-                    "status": "True",
-                    "reason": "MinimumReplicasAvailable",
-                    "message": "Deployment has minimum availability.",
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
+        if counts["availableReplicas"] >= wanted - max_unavailable:
+            _available(updated, "True", "MinimumReplicasAvailable", now)
         else:
-            set_condition(
-                updated,
-                {
-                    "type": "Available",
-                    "status": "False",
-                    "reason": "MinimumReplicasUnavailable",
-                    "message": "Deployment does not have minimum availability.",
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
-        retry = self._progress_condition(updated, new_rs, old, now)
+            _available(updated, "False", "MinimumReplicasUnavailable", now)
+        retry = self._progress(updated, new_rs, counts, now)
         if updated != current:
             self.store.update_status(updated)
         return retry
 
-    def _progress_condition(
-        self, deployment: Obj, new_rs: Obj | None, old: list[Obj], now: float
+    def _progress(
+        self, deployment: Obj, new_rs: Obj | None, counts: dict[str, int], now: float
     ) -> float | None:
-        """Progressing: paused, still rolling, complete, or past ``progressDeadlineSeconds``."""
+        """Progressing: paused, rolling, complete, or past ``progressDeadlineSeconds``.
+
+        Returns when to look again: at the deadline, while a rollout is under way.
+        """
         spec = deployment["spec"]
-        status = deployment["status"]
-        wanted = int(spec.get("replicas", 1))
-        cond = get_condition(deployment, "Progressing")
+        cond = get_condition(deployment, "Progressing") or {}
         if spec.get("paused"):
-            set_condition(
-                deployment,
-                {
-                    "type": "Progressing",
-                    "status": "Unknown",
-                    "reason": "DeploymentPaused",
-                    "message": "Deployment is paused",
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
+            _progressing(deployment, "Unknown", "DeploymentPaused", "Deployment is paused", now)
             return None
-        if cond is not None and cond.get("reason") == "DeploymentPaused":
-            set_condition(
-                deployment,
-                {
-                    "type": "Progressing",
-                    "status": "Unknown",
-                    "reason": "DeploymentResumed",
-                    "message": "Deployment is resumed",
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
+        if cond.get("reason") == "DeploymentPaused":
+            _progressing(deployment, "Unknown", "DeploymentResumed", "Deployment is resumed", now)
         if new_rs is None:
             return None
         rs_name = new_rs["metadata"]["name"]
-        complete = (
-            status.get("updatedReplicas", 0) == wanted
-            and status.get("replicas", 0) == wanted
-            and status.get("availableReplicas", 0) == wanted
-        )
-        if complete:
-            set_condition(
-                deployment,
-                {
-                    "type": "Progressing",
-                    "status": "True",
-                    "reason": "NewReplicaSetAvailable",
-                    "message": f'ReplicaSet "{rs_name}" has successfully progressed.',
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
+        wanted = int(spec.get("replicas", 1))
+        fields = ("updatedReplicas", "replicas", "availableReplicas")
+        if all(counts[field] == wanted for field in fields):
+            message = f'ReplicaSet "{rs_name}" has successfully progressed.'
+            _progressing(deployment, "True", "NewReplicaSetAvailable", message, now)
+            return None
+        cond = get_condition(deployment, "Progressing") or {}
+        if cond.get("reason") == "ProgressDeadlineExceeded":
             return None
         deadline = int(spec.get("progressDeadlineSeconds", 600))
-        cond = get_condition(deployment, "Progressing")
-        if cond is not None and cond.get("reason") == "ProgressDeadlineExceeded":
-            return None
-        progressed = self._progressed(deployment)
-        if (
-            progressed
-            or cond is None
-            or cond.get("reason")
-            not in ("ReplicaSetUpdated", "NewReplicaSetCreated", "FoundNewReplicaSet")
-        ):
-            set_condition(
-                deployment,
-                {
-                    "type": "Progressing",
-                    "status": "True",
-                    "reason": "ReplicaSetUpdated",
-                    "message": f'ReplicaSet "{rs_name}" is progressing.',
-                    "lastUpdateTime": None,
-                },
-                now,
-                touch=progressed,
-            )
+        stored = (self._peek(deployment) or {}).get("status", {})
+        progressed = any(stored.get(f, 0) != counts[f] for f in (*fields, "readyReplicas"))
+        if progressed or cond.get("reason") not in ROLLING_REASONS:
+            message = f'ReplicaSet "{rs_name}" is progressing.'
+            _progressing(deployment, "True", "ReplicaSetUpdated", message, now, touch=progressed)
             return float(deadline)
-        since = parse_timestamp(get_condition(deployment, "Progressing")["lastUpdateTime"])  # type: ignore[index]
-        if now - since >= deadline:
-            set_condition(
-                deployment,
-                {
-                    "type": "Progressing",
-                    "status": "False",
-                    "reason": "ProgressDeadlineExceeded",
-                    "message": f'ReplicaSet "{rs_name}" has timed out progressing.',
-                    "lastUpdateTime": None,
-                },
-                now,
-            )
-            self.recorder.record(
-                deployment,
-                type="Warning",
-                reason="ProgressDeadlineExceeded",
-                message=f'ReplicaSet "{rs_name}" has timed out progressing.',
-                component=COMPONENT,
-            )
-            return None
-        return since + deadline - now
+        since = parse_timestamp(cond["lastUpdateTime"])
+        if now - since < deadline:
+            return since + deadline - now
+        message = f'ReplicaSet "{rs_name}" has timed out progressing.'
+        _progressing(deployment, "False", "ProgressDeadlineExceeded", message, now)
+        self.recorder.record(
+            deployment,
+            type="Warning",
+            reason="ProgressDeadlineExceeded",
+            message=message,
+            component=COMPONENT,
+        )
+        return None
 
-    def _progressed(self, deployment: Obj) -> bool:
-        """Did the counts move since the last status we wrote?"""
-        stored = self.store.peek(
-            "Deployment", deployment["metadata"]["name"], deployment["metadata"]["namespace"]
-        )
-        old = (stored or {}).get("status", {})
-        new = deployment["status"]
-        return any(
-            old.get(k, 0) != new.get(k, 0)
-            for k in ("updatedReplicas", "availableReplicas", "replicas", "readyReplicas")
-        )
+
+COUNT_FIELDS = (
+    "replicas",
+    "updatedReplicas",
+    "readyReplicas",
+    "availableReplicas",
+    "unavailableReplicas",
+)
+ROLLING_REASONS = ("ReplicaSetUpdated", "NewReplicaSetCreated", "FoundNewReplicaSet")
+_AVAILABLE_MESSAGES = {
+    "MinimumReplicasAvailable": "Deployment has minimum availability.",
+    "MinimumReplicasUnavailable": "Deployment does not have minimum availability.",
+}
+
+
+def _available(deployment: Obj, status: str, reason: str, now: float) -> None:
+    condition = {
+        "type": "Available",
+        "status": status,
+        "reason": reason,
+        "message": _AVAILABLE_MESSAGES[reason],
+        "lastUpdateTime": None,
+    }
+    set_condition(deployment, condition, now)
+
+
+def _progressing(
+    deployment: Obj, status: str, reason: str, message: str, now: float, *, touch: bool = False
+) -> None:
+    condition = {
+        "type": "Progressing",
+        "status": status,
+        "reason": reason,
+        "message": message,
+        "lastUpdateTime": None,
+    }
+    set_condition(deployment, condition, now, touch=touch)

@@ -10,6 +10,7 @@ stops its containers and removes it. Everything it learns it writes to the pod's
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class _ContainerRun:
 
     spec: dict[str, Any]
     container_id: str | None = None
+    last_id: str | None = None  # the most recent container, running or not
     restart_count: int = 0
     started_at: float | None = None
     ready: bool = False
@@ -50,6 +52,17 @@ class _PodRun:
     containers: dict[str, _ContainerRun]
     ip: str
     started: float
+
+
+def image_id(image: str) -> str:
+    """A repository digest for an image reference, as a container runtime reports one."""
+    name = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    if "/" not in name:
+        name = f"library/{name}"
+    if "." not in name.split("/")[0]:
+        name = f"docker.io/{name}"
+    digest = hashlib.sha256(image.encode()).hexdigest()
+    return f"{name}@sha256:{digest}"
 
 
 def qos_class(pod: Obj) -> str:
@@ -92,7 +105,7 @@ class Kubelet:
         node["spec"]["podCIDR"] = f"{self._subnet}.0/24"
         node["spec"]["podCIDRs"] = [node["spec"]["podCIDR"]]
         for cond_type, healthy in NODE_CONDITIONS:
-            set_condition(node, _node_condition(cond_type, healthy), engine.now)
+            set_condition(node, _node_condition(cond_type, healthy, engine.now), engine.now)
         self.store.create(node)
         store.watch(self._on_event, kinds=("Pod",))
 
@@ -173,6 +186,7 @@ class Kubelet:
                 container=spec,
                 on_exit=lambda code, reason: self._on_exit(key, container, code, reason),
             )
+            container.last_id = container.container_id
             container.started_at = self.engine.now
             if not first:
                 container.restart_count += 1
@@ -239,17 +253,18 @@ class Kubelet:
         if delay > 0:
             container.terminated = None
             name = pod["metadata"]["name"]
+            where = f"{name}_{pod['metadata']['namespace']}({pod['metadata']['uid']})"
+            container_name = container.spec["name"]
             container.waiting = (
                 "CrashLoopBackOff",
-                f"back-off {_go_duration(delay)} restarting failed container={container.spec['name']} "
-                f"pod={name}_{pod['metadata']['namespace']}({pod['metadata']['uid']})",
+                f"back-off {_go_duration(delay)} restarting failed "
+                f"container={container_name} pod={where}",
             )
             self._event(
                 pod,
                 "Warning",
                 "BackOff",
-                f"Back-off restarting failed container {container.spec['name']} in pod "
-                f"{name}_{pod['metadata']['namespace']}({pod['metadata']['uid']})",
+                f"Back-off restarting failed container {container_name} in pod {where}",
             )
         self._write_status(key)
         container.timers.append(
@@ -275,11 +290,12 @@ class Kubelet:
                 )
                 self.runtime.stop(container.container_id)
                 container.container_id = None
-        namespace, name = key
-        self.engine.call_later(
-            self.runtime.stop_seconds(),
-            lambda: self._pod(key) and self.store.delete("Pod", name, namespace, grace_seconds=0),
-        )
+
+        def remove() -> None:
+            if self._pod(key) is not None:
+                self.store.delete("Pod", key[1], key[0], grace_seconds=0)
+
+        self.engine.call_later(self.runtime.stop_seconds(), remove)
 
     def _forget(self, key: tuple[str, str]) -> None:
         run = self._pods.pop(key, None)
@@ -373,15 +389,15 @@ class Kubelet:
         status: dict[str, Any] = {
             "name": c.spec["name"],
             "image": c.spec["image"],
-            "imageID": "",
+            "imageID": image_id(c.spec["image"]),
             "ready": c.ready,
             "restartCount": c.restart_count,
             "started": c.container_id is not None,
             "state": state,
             "lastState": {"terminated": _terminated(c.last_exit, None)} if c.last_exit else {},
         }
-        if c.container_id:
-            status["containerID"] = c.container_id
+        if c.last_id:
+            status["containerID"] = c.last_id
         return status
 
     def _host_ip(self) -> str:
@@ -416,14 +432,14 @@ _NODE_REASONS = {
 }
 
 
-def _node_condition(cond_type: str, status: bool) -> dict[str, Any]:
+def _node_condition(cond_type: str, status: bool, now: float) -> dict[str, Any]:
     reason, message = _NODE_REASONS[cond_type]
     return {
         "type": cond_type,
         "status": "True" if status else "False",
         "reason": reason,
         "message": message,
-        "lastHeartbeatTime": None,
+        "lastHeartbeatTime": timestamp(now),
     }
 
 
