@@ -15,27 +15,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kube_lab.api import kinds
 from kube_lab.api.defaults import apply_defaults
-from kube_lab.api.errors import AlreadyExists, ManifestError
+from kube_lab.api.errors import AlreadyExists, ManifestError, NotFound
 from kube_lab.api.manifest import Document, load_documents, rejection
 from kube_lab.api.merge import last_applied, three_way_merge, with_last_applied
 from kube_lab.api.meta import Obj
 from kube_lab.api.validation import validate, validate_update
 from kube_lab.controllers.deployment import DeploymentController
+from kube_lab.controllers.endpoints import EndpointsController, EndpointSliceController
 from kube_lab.controllers.garbagecollector import GarbageCollector
+from kube_lab.controllers.horizontal import HorizontalPodAutoscalerController
+from kube_lab.controllers.nodelifecycle import NodeLifecycleController
 from kube_lab.controllers.replicaset import ReplicaSetController
+from kube_lab.controllers.tainteviction import TaintEvictionController
 from kube_lab.engine import Engine
 from kube_lab.events import EventRecorder
 from kube_lab.kubelet.kubelet import Kubelet, node_object
 from kube_lab.kubelet.simulated import SimulatedRuntime
+from kube_lab.metrics import MetricsServer
+from kube_lab.registry import ServiceAllocator
 from kube_lab.scheduler import Scheduler
 from kube_lab.store import Store
+from kube_lab.timeline import Timeline, TimelineRecorder
+from kube_lab.traffic import LoadGenerator, Proxy, Traffic
 
 #: The namespaces every cluster starts with, as ``kubeadm`` creates them.
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 Manifest = str | Path | Obj | list[Obj]
+
+#: Container runtimes a cluster's kubelets can use.
+RUNTIMES = ("simulated",)
 
 
 @dataclass(frozen=True)
@@ -74,9 +87,12 @@ class Cluster:
         node_memory: str = "8Gi",
         node_pods: int = 110,
         seed: int = 0,
+        runtime: str = "simulated",
     ) -> None:
         if nodes < 0:
             raise ValueError("nodes must be zero or more")
+        if runtime not in RUNTIMES:
+            raise ValueError(f'unknown runtime "{runtime}"; choose one of: {", ".join(RUNTIMES)}')
         self.seed = seed
         self.engine = Engine(seed=seed)
         self.store = Store(clock=lambda: self.engine.now, seed=seed)
@@ -85,11 +101,29 @@ class Cluster:
             self.store.create(apply_defaults(_namespace(namespace)))
         self.runtime = SimulatedRuntime(self.engine)
         self.scheduler = Scheduler(store=self.store, engine=self.engine, recorder=self.recorder)
-        self.controllers = [
+        self.controllers: builtins.list[object] = [
             ReplicaSetController(store=self.store, engine=self.engine, recorder=self.recorder),
             DeploymentController(store=self.store, engine=self.engine, recorder=self.recorder),
         ]
         self.garbage_collector = GarbageCollector(store=self.store, engine=self.engine)
+        wiring: dict[str, Any] = {
+            "store": self.store,
+            "engine": self.engine,
+            "recorder": self.recorder,
+        }
+        self.controllers += [
+            EndpointsController(**wiring),
+            EndpointSliceController(**wiring),
+            NodeLifecycleController(**wiring),
+            TaintEvictionController(**wiring),
+        ]
+        self.services = ServiceAllocator(self.store, self.engine.random)
+        self.store.create(apply_defaults(self.services.kubernetes_service()))
+        self.proxy = Proxy(self.store, np.random.default_rng(seed))
+        self.load = LoadGenerator(proxy=self.proxy, engine=self.engine)
+        self.metrics = MetricsServer(store=self.store, engine=self.engine, load=self.load)
+        self.controllers.append(HorizontalPodAutoscalerController(**wiring, metrics=self.metrics))
+        self._timeline = TimelineRecorder(store=self.store, engine=self.engine, load=self.load)
         self.kubelets: dict[str, Kubelet] = {}
         for _ in range(nodes):
             self.add_node(cpu=node_cpu, memory=node_memory, pods=node_pods)
@@ -186,6 +220,12 @@ class Cluster:
                 errors.extend(problems)
                 failures.append(rejection(doc, problems=problems, obj=candidate))
                 continue
+            if raw["kind"] == "Service":
+                problems = self.services.check(candidate, live)
+                if problems:
+                    errors.extend(problems)
+                    failures.append(rejection(doc, problems=problems, obj=candidate))
+                    continue
             if info.namespaced and namespace not in namespaces:
                 failures.append(rejection(doc, f'namespaces "{namespace}" not found'))
                 continue
@@ -199,6 +239,8 @@ class Cluster:
             meta = candidate["metadata"]
             namespace = meta.get("namespace", "")
             if live is None:
+                if candidate["kind"] == "Service":
+                    self.services.allocate(candidate)
                 self.store.create(candidate)
                 action = "created"
             else:
@@ -208,6 +250,9 @@ class Cluster:
                 changed = stored["metadata"]["resourceVersion"] != before
                 action = "configured" if changed else "unchanged"
             results.append(ApplyResult(candidate["kind"], meta["name"], namespace, action))
+        for result in results:
+            if result.action != "unchanged":
+                self._timeline.action(str(result))
         self.engine.run(0)
         return results
 
@@ -233,6 +278,103 @@ class Cluster:
         from kube_lab.kubectl import Kubectl
 
         return Kubectl(self).run(command)
+
+    # -- failures --------------------------------------------------------------------------
+
+    def fail_node(self, name: str) -> None:
+        """Cut a node's power: its containers die and its kubelet falls silent.
+
+        The control plane notices only through missing heartbeats: the node turns
+        ``NotReady`` after the 50 s grace period and its pods are evicted 300 s later.
+        """
+        self._kubelet(name).fail()
+        self._timeline.action(f"node {name} failed")
+
+    def recover_node(self, name: str) -> None:
+        """Power the node back on: its kubelet starts again and heartbeats."""
+        self._kubelet(name).recover()
+        self._timeline.action(f"node {name} recovered")
+        self.engine.run(0)
+
+    def crash(
+        self,
+        pod: str,
+        *,
+        namespace: str = "default",
+        container: str | None = None,
+        exit_code: int = 1,
+    ) -> None:
+        """Make a pod's container (all of them by default) exit with ``exit_code``."""
+        live = self.store.peek("Pod", pod, namespace)
+        if live is None:
+            names = ", ".join(p["metadata"]["name"] for p in self.store.list("Pod", namespace))
+            raise NotFound(f'pods "{pod}" not found (pods in "{namespace}": {names or "none"})')
+        node = live["spec"].get("nodeName")
+        if not node or not self._kubelet(node).alive:
+            raise ValueError(
+                f'pod "{pod}" has no running containers (phase {live["status"].get("phase")})'
+            )
+        known = [c["name"] for c in live["spec"]["containers"]]
+        if container is not None and container not in known:
+            raise NotFound(
+                f'container "{container}" not found in pod "{pod}" (containers: {", ".join(known)})'
+            )
+        self._kubelet(node).crash((namespace, pod), container, exit_code)
+        self._timeline.action(f"pod {pod} crashed")
+        self.engine.run(0)
+
+    def fail_probe(
+        self,
+        pod: str,
+        probe: str = "readiness",
+        *,
+        namespace: str = "default",
+        container: str | None = None,
+        failing: bool = True,
+    ) -> None:
+        """Make a pod's ``readiness`` or ``liveness`` probe fail (or, ``failing=False``, pass)."""
+        if probe not in ("readiness", "liveness"):
+            raise ValueError('probe must be "readiness" or "liveness"')
+        live = self.get("pod", pod, namespace)
+        for spec in live["spec"]["containers"]:
+            if container is None or spec["name"] == container:
+                self.runtime.set_probe(
+                    namespace=namespace, pod=pod, container=spec["name"], kind=probe, ok=not failing
+                )
+        self._timeline.action(f"{probe} of {pod} {'failing' if failing else 'passing'}")
+
+    def _kubelet(self, name: str) -> Kubelet:
+        if name not in self.kubelets:
+            raise NotFound(f'nodes "{name}" not found (nodes: {", ".join(self.kubelets)})')
+        return self.kubelets[name]
+
+    # -- traffic ---------------------------------------------------------------------------
+
+    def send_traffic(self, service: str, requests: int, *, namespace: str = "default") -> Traffic:
+        """Send ``requests`` to a Service; returns ``{pod name: requests served}``.
+
+        Spread as kube-proxy spreads them (uniformly at random over ready endpoints);
+        ``result.failed`` counts requests that found no ready endpoint.
+        """
+        traffic = self.proxy.send(service, namespace, requests)
+        self._timeline.traffic(f"{namespace}/{service}", sum(traffic.values()), traffic.failed)
+        return traffic
+
+    def set_load(
+        self, service: str, rps: float, *, namespace: str = "default", cpu_per_request: str = "10m"
+    ) -> None:
+        """A steady load of ``rps`` requests per second on a Service (0 stops it).
+
+        Each request costs its pod ``cpu_per_request`` of CPU for one second, so 10 rps at
+        the default ``10m`` keep a pod at 100m: what ``kubectl top`` and autoscalers see.
+        """
+        self.load.set(service, namespace, rps=rps, cpu_per_request=cpu_per_request)
+        self._timeline.action(f"load on {service}: {rps:g} rps")
+
+    @property
+    def timeline(self) -> Timeline:
+        """Second-by-second counts for charts (see :mod:`kube_lab.timeline`)."""
+        return self._timeline.timeline
 
 
 def _namespace(name: str) -> Obj:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kube_lab.api import kinds
+from kube_lab.api.defaults import apply_defaults
 from kube_lab.api.errors import AlreadyExists, Conflict, NotFound, StatusError
 from kube_lab.api.meta import Obj, deep_copy, timestamp
 from kube_lab.api.selectors import Selector
@@ -54,9 +55,13 @@ class Watch:
     handler: Handler
     kinds: frozenset[str] | None
     _store: Store
+    node_name: str | None = None
 
     def stop(self) -> None:
-        self._store._watches.remove(self)
+        if self.node_name is None:
+            self._store._watches.remove(self)
+        else:
+            self._store._node_watches[self.node_name].remove(self)
 
 
 def _conflict(obj: Obj, detail: str) -> Conflict:
@@ -80,6 +85,9 @@ class Store:
         self._version = 0
         self._history: deque[WatchEvent] = deque(maxlen=HISTORY)
         self._watches: list[Watch] = []
+        # Pod watches of one node (a kubelet's ``spec.nodeName=`` field selector), indexed so
+        # that a pod change wakes only its own node's kubelet, not every kubelet.
+        self._node_watches: dict[str, list[Watch]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -120,8 +128,13 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def create(self, obj: Obj) -> Obj:
-        """Store a new object; returns the stored copy with server-set metadata."""
-        obj = deep_copy(obj)
+        """Store a new object; returns the stored copy with server-set metadata.
+
+        As the API server, it fills in the defaults first, whoever creates the object: a
+        pod made by a ReplicaSet gets the same defaults (and default tolerations) as one
+        applied by hand.
+        """
+        obj = apply_defaults(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"] + self.random_suffix()
@@ -274,13 +287,19 @@ class Store:
         *,
         kinds: Iterable[str] | None = None,
         since: int | None = None,
+        node_name: str | None = None,
     ) -> Watch:
         """Call ``handler`` for every change to the given kinds (all when None).
 
         With ``since``, first replay the changes after that resourceVersion from history;
-        :class:`Expired` if history no longer reaches back that far. Handlers run inside
-        the writer's call: they should only note work (enqueue a key), not write.
+        :class:`Expired` if history no longer reaches back that far. With ``node_name``,
+        watch only the Pods bound to that node. Handlers run inside the writer's call: they
+        should only note work (enqueue a key), not write.
         """
+        if node_name is not None:
+            watch = Watch(handler, frozenset({"Pod"}), self, node_name)
+            self._node_watches.setdefault(node_name, []).append(watch)
+            return watch
         wanted = frozenset(kinds) if kinds is not None else None
         if since is not None:
             oldest = self._history[0].resource_version if self._history else self._version + 1
@@ -300,6 +319,9 @@ class Store:
         self._history.append(event)
         for watch in list(self._watches):
             if watch.kinds is None or obj["kind"] in watch.kinds:
+                watch.handler(event)
+        if obj["kind"] == "Pod" and self._node_watches:
+            for watch in list(self._node_watches.get(obj["spec"].get("nodeName") or "", ())):
                 watch.handler(event)
 
     # -- helpers ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from kube_lab.api.manifest import (
 
 SUPPORTED = (
     "kube_lab supports: Namespace (v1), Node (v1), Pod (v1), Service (v1), Event (v1), "
+    "Endpoints (v1), EndpointSlice (discovery.k8s.io/v1), "
+    "HorizontalPodAutoscaler (autoscaling/v2), Lease (coordination.k8s.io/v1), "
     "ReplicaSet (apps/v1), Deployment (apps/v1)"
 )
 

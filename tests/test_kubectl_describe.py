@@ -70,6 +70,7 @@ def cluster_with_restarting_pod() -> FakeCluster:
 POD_DESCRIPTION = (
     "Name:             web-5d8f7b9c6-abcde\n"
     "Namespace:        default\n"
+    "Priority:         0\n"
     "Service Account:  default\n"
     "Node:             node-1/192.168.0.11\n"
     "Start Time:       Wed, 01 Jan 2025 00:00:01 +0000\n"
@@ -140,7 +141,12 @@ def test_describe_pending_pod_has_no_node_and_no_events() -> None:
     text = cluster.kubectl("describe pod lonely")
     assert "Node:             <none>\n" in text
     assert "IPs:              <none>\n" in text
-    assert text.endswith("Tolerations:      <none>\nEvents:           <none>\n")
+    # the API server's admission adds the two default tolerations to every pod
+    assert text.endswith(
+        "Tolerations:      node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+        "                  node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
+        "Events:           <none>\n"
+    )
 
 
 def test_describe_node_shows_taints_conditions_pods_and_allocation() -> None:
@@ -255,22 +261,24 @@ def test_describe_service_lists_ready_endpoints() -> None:
             "spec": spec,
         }
     )
+    # the store defaults internalTrafficPolicy, which describe prints (and pads for)
     assert cluster.kubectl("describe svc web") == (
-        "Name:              web\n"
-        "Namespace:         default\n"
-        "Labels:            <none>\n"
-        "Annotations:       <none>\n"
-        "Selector:          app=web\n"
-        "Type:              ClusterIP\n"
-        "IP Family Policy:  SingleStack\n"
-        "IP Families:       IPv4\n"
-        "IP:                10.96.0.10\n"
-        "IPs:               10.96.0.10\n"
-        "Port:              http  80/TCP\n"
-        "TargetPort:        8080/TCP\n"
-        "Endpoints:         10.244.1.5:8080\n"
-        "Session Affinity:  None\n"
-        "Events:            <none>\n"
+        "Name:                     web\n"
+        "Namespace:                default\n"
+        "Labels:                   <none>\n"
+        "Annotations:              <none>\n"
+        "Selector:                 app=web\n"
+        "Type:                     ClusterIP\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       10.96.0.10\n"
+        "IPs:                      10.96.0.10\n"
+        "Port:                     http  80/TCP\n"
+        "TargetPort:               8080/TCP\n"
+        "Endpoints:                10.244.1.5:8080\n"
+        "Session Affinity:         None\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n"
     )
 
 
@@ -289,7 +297,7 @@ def test_describe_several_objects_separates_them_and_skips_events() -> None:
 def test_describe_namespace() -> None:
     assert FakeCluster().kubectl("describe ns default") == (
         "Name:         default\n"
-        "Labels:       <none>\n"
+        "Labels:       kubernetes.io/metadata.name=default\n"
         "Annotations:  <none>\n"
         "Status:       Active\n"
         "\n"

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from kube_lab.api.defaults import apply_defaults
 from kube_lab.api.kinds import by_kind
 from kube_lab.api.meta import Obj, owner_reference, timestamp
 from kube_lab.kubectl import Kubectl, KubectlOutput
@@ -87,7 +88,8 @@ class FakeCluster:
                 self.store.create(doc)
                 action = "created"
             else:
-                changed = self.store.update({**live, "spec": doc["spec"]}) is not live
+                spec = apply_defaults(doc)["spec"]  # as the store defaults what it creates
+                changed = self.store.update({**live, "spec": spec}) is not live
                 action = "configured" if changed else "unchanged"
             kind = f"{info.singular}.{info.group}" if info.group else info.singular
             results.append(f"{kind}/{doc['metadata']['name']} {action}")

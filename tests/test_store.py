@@ -139,3 +139,14 @@ def test_bind_sets_node_and_pod_scheduled():
 def test_missing_object_is_not_found_with_kubernetes_wording():
     with pytest.raises(NotFound, match=r'deployments\.apps "web" not found'):
         make_store().get("Deployment", "web", "default")
+
+
+def test_node_watch_sees_only_pods_bound_to_its_node():
+    store = make_store()
+    seen = []
+    store.watch(lambda e: seen.append(e.object["metadata"]["name"]), node_name="node-1")
+    store.create(pod("a"))
+    store.create(pod("b"))
+    store.bind("default", "a", "node-1")
+    store.bind("default", "b", "node-2")
+    assert seen == ["a"]

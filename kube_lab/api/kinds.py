@@ -41,6 +41,17 @@ KINDS: tuple[KindInfo, ...] = (
     KindInfo("Pod", "", "v1", "pods", "pod", ("po",)),
     KindInfo("Service", "", "v1", "services", "service", ("svc",)),
     KindInfo("Event", "", "v1", "events", "event", ("ev",)),
+    KindInfo("Endpoints", "", "v1", "endpoints", "endpoints", ("ep",)),
+    KindInfo("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "endpointslice"),
+    KindInfo(
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ("hpa",),
+    ),
+    KindInfo("Lease", "coordination.k8s.io", "v1", "leases", "lease"),
     KindInfo("ReplicaSet", "apps", "v1", "replicasets", "replicaset", ("rs",)),
     KindInfo("Deployment", "apps", "v1", "deployments", "deployment", ("deploy",)),
 )

@@ -10,6 +10,7 @@ stops its containers and removes it. Everything it learns it writes to the pod's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from kube_lab.api.meta import Obj, deep_copy, set_condition, timestamp
 from kube_lab.engine import Engine, Timer
 from kube_lab.events import EventRecorder
+from kube_lab.kubelet.heartbeat import Heartbeat, healthy_conditions
 from kube_lab.kubelet.runtime import Runtime
 from kube_lab.store import Store, WatchEvent
 
@@ -42,8 +44,15 @@ class _ContainerRun:
     last_exit: tuple[int, str, float, float] | None = None  # code, reason, started, finished
     waiting: tuple[str, str] | None = ("ContainerCreating", "")
     terminated: tuple[int, str, float, float] | None = None
-    timers: list[Timer] = field(default_factory=list)
-    probe_successes: int = 0
+    #: pending callbacks by purpose ("start", "restart", "readiness", "liveness")
+    timers: dict[str, Timer] = field(default_factory=dict)
+    #: consecutive (successes, failures) per probe kind
+    probe_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def cancel_timers(self) -> None:
+        for timer in self.timers.values():
+            timer.cancel()
+        self.timers.clear()
 
 
 @dataclass
@@ -104,17 +113,43 @@ class Kubelet:
         node = deep_copy(node)
         node["spec"]["podCIDR"] = f"{self._subnet}.0/24"
         node["spec"]["podCIDRs"] = [node["spec"]["podCIDR"]]
-        for cond_type, healthy in NODE_CONDITIONS:
-            set_condition(node, _node_condition(cond_type, healthy, engine.now), engine.now)
+        node["status"]["conditions"] = healthy_conditions([], engine.now)
         self.store.create(node)
-        store.watch(self._on_event, kinds=("Pod",))
+        self.heartbeat = Heartbeat(node_name=self.node_name, store=store, engine=engine)
+        self.alive = True
+        self.heartbeat.start()
+        store.watch(self._on_event, node_name=self.node_name)
+
+    # -- failure and recovery --------------------------------------------------------------
+
+    def fail(self) -> None:
+        """The machine loses power: containers die, heartbeats stop, nobody reports."""
+        self.alive = False
+        self.heartbeat.stop()
+        for key in list(self._pods):
+            self._forget(key)
+
+    def recover(self) -> None:
+        """The machine is back: a fresh kubelet registers, heartbeats and resyncs its pods."""
+        self.alive = True
+        self.heartbeat.start()
+        for pod in self.store.list("Pod"):
+            if pod["spec"].get("nodeName") != self.node_name:
+                continue
+            key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+            if pod["metadata"].get("deletionTimestamp"):
+                # Its containers died with the machine: confirm the deletion at once.
+                self.store.delete("Pod", key[1], key[0], grace_seconds=0)
+            else:
+                self._pods[key] = self._admit(pod, restarted=True)
+                self.engine.call_soon(functools.partial(self._start_pod, key))
 
     # -- watching --------------------------------------------------------------------------
 
     def _on_event(self, event: WatchEvent) -> None:
-        pod = event.object
-        if pod["spec"].get("nodeName") != self.node_name:
+        if not self.alive:
             return
+        pod = event.object
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
         if event.type == "DELETED":
             self.engine.call_soon(lambda: self._forget(key))
@@ -124,9 +159,13 @@ class Kubelet:
         elif pod["metadata"].get("deletionTimestamp"):
             self.engine.call_soon(lambda: self._kill_pod(key))
 
-    def _admit(self, pod: Obj) -> _PodRun:
+    def _admit(self, pod: Obj, *, restarted: bool = False) -> _PodRun:
         ip = f"{self._subnet}.{self._free_ips.pop(0)}" if self._free_ips else ""
         containers = {c["name"]: _ContainerRun(spec=c) for c in pod["spec"]["containers"]}
+        if restarted:  # the containers of a rebooted node come back as restarts
+            for status in pod.get("status", {}).get("containerStatuses") or []:
+                if status["name"] in containers:
+                    containers[status["name"]].restart_count = status.get("restartCount", 0) + 1
         return _PodRun(pod["metadata"]["uid"], containers, ip, self.engine.now)
 
     # -- starting --------------------------------------------------------------------------
@@ -193,38 +232,81 @@ class Kubelet:
             container.waiting = None
             container.terminated = None
             self._event(live, "Normal", "Started", f"Started container {spec['name']}")
-            self._schedule_readiness(key, container)
+            self._start_probes(key, container)
             self._write_status(key)
 
-        container.timers.append(self.engine.call_later(delay, started))
+        container.timers["start"] = self.engine.call_later(delay, started)
 
     # -- probes ----------------------------------------------------------------------------
 
-    def _schedule_readiness(self, key: tuple[str, str], container: _ContainerRun) -> None:
-        probe = container.spec.get("readinessProbe")
-        if not probe:
-            container.ready = True
-            return
-        container.ready = False
-        container.probe_successes = 0
-        delay = float(probe.get("initialDelaySeconds", 0))
-        container.timers.append(self.engine.call_later(delay, lambda: self._probe(key, container)))
+    def _start_probes(self, key: tuple[str, str], container: _ContainerRun) -> None:
+        """Readiness and liveness probes begin after ``initialDelaySeconds``."""
+        container.ready = not container.spec.get("readinessProbe")
+        for kind in PROBE_KINDS:
+            probe = container.spec.get(f"{kind}Probe")
+            if probe:
+                container.probe_counts[kind] = (0, 0)
+                delay = float(probe.get("initialDelaySeconds", 0))
+                self._schedule_probe(key, container, kind, delay)
 
-    def _probe(self, key: tuple[str, str], container: _ContainerRun) -> None:
-        if container.container_id is None or self._pods.get(key) is None:
+    def _schedule_probe(
+        self, key: tuple[str, str], container: _ContainerRun, kind: str, delay: float
+    ) -> None:
+        container_id = container.container_id
+        container.timers[kind] = self.engine.call_later(
+            delay, lambda: self._probe(key, container, kind, container_id)
+        )
+
+    def _probe(
+        self, key: tuple[str, str], container: _ContainerRun, kind: str, container_id: str | None
+    ) -> None:
+        pod = self._pod(key)
+        if pod is None or container_id is None or container.container_id != container_id:
+            return  # the container this probe was for is gone
+        probe = container.spec[f"{kind}Probe"]
+        ok = self.runtime.probe(container_id, probe, kind=kind)
+        successes, failures = container.probe_counts[kind]
+        successes, failures = (successes + 1, 0) if ok else (0, failures + 1)
+        container.probe_counts[kind] = (successes, failures)
+        if not ok:
+            self._event(
+                pod,
+                "Warning",
+                "Unhealthy",
+                f"{kind.capitalize()} probe failed: {_probe_failure(probe, pod)}",
+            )
+        if kind == "liveness" and failures >= int(probe.get("failureThreshold", 3)):
+            name = container.spec["name"]
+            self._event(
+                pod,
+                "Normal",
+                "Killing",
+                f"Container {name} failed liveness probe, will be restarted",
+            )
+            self.runtime.stop(container_id)
+            self._on_exit(key, container, 137, "Error")
             return
-        probe = container.spec["readinessProbe"]
-        if self.runtime.probe(container.container_id, probe):
-            container.probe_successes += 1
-            ready = container.probe_successes >= int(probe.get("successThreshold", 1))
-        else:
-            container.probe_successes = 0
-            ready = False
-        if ready != container.ready:
-            container.ready = ready
-            self._write_status(key)
-        period = float(probe.get("periodSeconds", 10))
-        container.timers.append(self.engine.call_later(period, lambda: self._probe(key, container)))
+        if kind == "readiness":
+            if ok and not container.ready and successes >= int(probe.get("successThreshold", 1)):
+                container.ready = True
+                self._write_status(key)
+            elif not ok and container.ready and failures >= int(probe.get("failureThreshold", 3)):
+                container.ready = False
+                self._write_status(key)
+        self._schedule_probe(key, container, kind, float(probe.get("periodSeconds", 10)))
+
+    def crash(self, key: tuple[str, str], container_name: str | None, exit_code: int) -> None:
+        """Make a running container exit, as if its program had failed."""
+        run = self._pods.get(key)
+        if run is None:
+            raise KeyError(key)
+        containers = list(run.containers.values())
+        if container_name is not None:
+            containers = [c for c in containers if c.spec["name"] == container_name]
+        for container in containers:
+            if container.container_id is not None:
+                self.runtime.stop(container.container_id)
+                self._on_exit(key, container, exit_code, "Error")
 
     # -- exits and restarts ----------------------------------------------------------------
 
@@ -267,10 +349,9 @@ class Kubelet:
                 f"Back-off restarting failed container {container_name} in pod {where}",
             )
         self._write_status(key)
-        container.timers.append(
-            self.engine.call_later(
-                delay, lambda: self._start_container(key, container, first=False)
-            )
+        container.cancel_timers()  # its probes died with it
+        container.timers["restart"] = self.engine.call_later(
+            delay, lambda: self._start_container(key, container, first=False)
         )
 
     # -- stopping --------------------------------------------------------------------------
@@ -281,9 +362,7 @@ class Kubelet:
         if run is None or pod is None:
             return
         for container in run.containers.values():
-            for timer in container.timers:
-                timer.cancel()
-            container.timers.clear()
+            container.cancel_timers()
             if container.container_id is not None:
                 self._event(
                     pod, "Normal", "Killing", f"Stopping container {container.spec['name']}"
@@ -302,8 +381,7 @@ class Kubelet:
         if run is None:
             return
         for container in run.containers.values():
-            for timer in container.timers:
-                timer.cancel()
+            container.cancel_timers()
             if container.container_id is not None:
                 self.runtime.stop(container.container_id)
         if run.ip:
@@ -418,29 +496,19 @@ class Kubelet:
         )
 
 
-NODE_CONDITIONS = (
-    ("MemoryPressure", False),
-    ("DiskPressure", False),
-    ("PIDPressure", False),
-    ("Ready", True),
-)
-_NODE_REASONS = {
-    "MemoryPressure": ("KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-    "DiskPressure": ("KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-    "PIDPressure": ("KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-    "Ready": ("KubeletReady", "kubelet is posting ready status"),
-}
+PROBE_KINDS = ("readiness", "liveness")
 
 
-def _node_condition(cond_type: str, status: bool, now: float) -> dict[str, Any]:
-    reason, message = _NODE_REASONS[cond_type]
-    return {
-        "type": cond_type,
-        "status": "True" if status else "False",
-        "reason": reason,
-        "message": message,
-        "lastHeartbeatTime": timestamp(now),
-    }
+def _probe_failure(probe: dict[str, Any], pod: Obj) -> str:
+    """What the kubelet's prober reports for a failed probe of each handler type."""
+    ip = pod.get("status", {}).get("podIP", "")
+    if "httpGet" in probe:
+        return "HTTP probe failed with statuscode: 503"
+    if "tcpSocket" in probe:
+        return f"dial tcp {ip}:{probe['tcpSocket'].get('port')}: connect: connection refused"
+    if "grpc" in probe:
+        return 'service unhealthy (responded with "NOT_SERVING")'
+    return "command exited with 1"
 
 
 def _go_duration(seconds: float) -> str:

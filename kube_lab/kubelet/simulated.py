@@ -29,6 +29,7 @@ STOP_SECONDS = (0.2, 1.0)  # SIGTERM to exit for a server that shuts down cleanl
 
 @dataclass
 class _Container:
+    namespace: str
     pod: str
     name: str
     logs: list[str] = field(default_factory=list)
@@ -59,6 +60,8 @@ class SimulatedRuntime:
         self._engine = engine
         self._images: set[tuple[str, str]] = set()
         self._containers: dict[str, _Container] = {}
+        #: (namespace, pod, container, probe kind) whose probes fail, set by the learner
+        self.failing: set[tuple[str, str, str, str]] = set()
         self._serial = 0
 
     def pull(self, node: str, image: str, *, policy: str) -> PullResult:
@@ -80,7 +83,7 @@ class SimulatedRuntime:
     ) -> str:
         self._serial += 1
         container_id = f"sim://{self._serial:012x}"
-        state = _Container(pod["metadata"]["name"], container["name"])
+        state = _Container(pod["metadata"]["namespace"], pod["metadata"]["name"], container["name"])
         self._containers[container_id] = state
         steps = script_of(container)
         seconds, code = self._run(steps, state) if steps is not None else (float("inf"), 0)
@@ -122,8 +125,19 @@ class SimulatedRuntime:
         if state is not None and state.timer is not None:
             state.timer.cancel()
 
-    def probe(self, container_id: str, probe: dict[str, Any]) -> bool:
-        return container_id in self._containers
+    def probe(self, container_id: str, probe: dict[str, Any], *, kind: str) -> bool:
+        state = self._containers.get(container_id)
+        return (
+            state is not None and (state.namespace, state.pod, state.name, kind) not in self.failing
+        )
+
+    def set_probe(self, *, namespace: str, pod: str, container: str, kind: str, ok: bool) -> None:
+        """Make a container's ``kind`` probe fail (the app hangs) or pass again."""
+        key = (namespace, pod, container, kind)
+        if ok:
+            self.failing.discard(key)
+        else:
+            self.failing.add(key)
 
     def logs(self, container_id: str) -> str:
         state = self._containers.get(container_id)

@@ -1,0 +1,131 @@
+"""Traffic: kube-proxy's load balancing, and a steady load that costs CPU.
+
+kube-proxy in its default iptables mode picks one *ready* endpoint of a Service uniformly
+at random for every new connection. :meth:`Proxy.send` does that for N requests at once,
+vectorised (one multinomial draw, not a Python loop per request), from the cluster's seeded
+random stream, so the split is the same on every run of a seed. A request to a Service with
+no ready endpoint fails (a real client sees "connection refused").
+
+:class:`LoadGenerator` sends a steady ``rps`` to a Service, second by second; each request
+costs the serving pod some CPU (``cpu_per_request`` millicore-seconds), which
+:mod:`kube_lab.metrics` turns into the usage ``kubectl top`` and the autoscaler see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kube_lab.api.errors import NotFound
+from kube_lab.api.quantity import milli_value
+from kube_lab.controllers.endpoints import SERVICE_NAME_LABEL
+from kube_lab.engine import Engine
+from kube_lab.store import Store
+
+
+class Traffic(dict[str, int]):
+    """Requests served per pod name; ``failed`` counts those no endpoint could take."""
+
+    def __init__(self, served: dict[str, int], failed: int) -> None:
+        super().__init__(served)
+        self.failed = failed
+
+    @property
+    def total(self) -> int:
+        return sum(self.values()) + self.failed
+
+    def __repr__(self) -> str:
+        return f"Traffic({dict(self)!r}, failed={self.failed})"
+
+
+class Proxy:
+    """Where a Service's requests go, as kube-proxy decides it."""
+
+    def __init__(self, store: Store, rng: np.random.Generator) -> None:
+        self._store = store
+        self._rng = rng
+
+    def ready_endpoints(self, service: str, namespace: str) -> list[str]:
+        """Names of the pods behind the Service's ready endpoints, sorted."""
+        if self._store.peek("Service", service, namespace) is None:
+            names = ", ".join(s["metadata"]["name"] for s in self._store.list("Service", namespace))
+            raise NotFound(
+                f'services "{service}" not found (services in "{namespace}": {names or "none"})'
+            )
+        pods = []
+        for slice_ in self._store.list("EndpointSlice", namespace):
+            if (slice_["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) != service:
+                continue
+            for endpoint in slice_.get("endpoints") or []:
+                if endpoint["conditions"].get("ready") and endpoint.get("targetRef"):
+                    pods.append(endpoint["targetRef"]["name"])
+        return sorted(pods)
+
+    def send(self, service: str, namespace: str, requests: int) -> Traffic:
+        if requests < 0:
+            raise ValueError("requests must not be negative")
+        pods = self.ready_endpoints(service, namespace)
+        if not pods:
+            return Traffic({}, requests)
+        counts = self._rng.multinomial(requests, [1 / len(pods)] * len(pods))
+        return Traffic({p: int(c) for p, c in zip(pods, counts, strict=True) if c}, 0)
+
+
+@dataclass
+class Load:
+    service: str
+    namespace: str
+    rps: float
+    cpu_per_request: int  # millicore-seconds
+    carry: float = 0.0  # fractional requests not yet sent
+
+
+@dataclass
+class Second:
+    """What the load did in one simulated second."""
+
+    served: dict[str, int] = field(default_factory=dict)
+    failed: int = 0
+
+
+class LoadGenerator:
+    """Steady loads on Services, sent once per simulated second."""
+
+    def __init__(self, *, proxy: Proxy, engine: Engine) -> None:
+        self._proxy = proxy
+        self._engine = engine
+        self.loads: dict[tuple[str, str], Load] = {}
+        #: millicore-seconds of work done per pod since the metrics last read it
+        self.work: dict[str, float] = defaultdict(float)
+        self.last: dict[tuple[str, str], Second] = {}
+        self._ticking = False
+
+    def set(self, service: str, namespace: str, *, rps: float, cpu_per_request: str) -> None:
+        if rps < 0:
+            raise ValueError("rps must not be negative")
+        self._proxy.ready_endpoints(service, namespace)  # NotFound for a missing Service
+        key = (namespace, service)
+        if rps == 0:
+            self.loads.pop(key, None)
+            self.last.pop(key, None)
+            return
+        self.loads[key] = Load(service, namespace, rps, milli_value(cpu_per_request))
+        if not self._ticking:
+            self._ticking = True
+            self._engine.call_later(1.0, self._tick)
+
+    def _tick(self) -> None:
+        for key, load in self.loads.items():
+            load.carry += load.rps
+            requests = int(load.carry)
+            load.carry -= requests
+            traffic = self._proxy.send(load.service, load.namespace, requests)
+            for pod, count in traffic.items():
+                self.work[f"{load.namespace}/{pod}"] += count * load.cpu_per_request
+            self.last[key] = Second(dict(traffic), traffic.failed)
+        if self.loads:
+            self._engine.call_later(1.0, self._tick)
+        else:
+            self._ticking = False
