@@ -13,13 +13,13 @@ import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kube_lab.api import kinds
 from kube_lab.api.defaults import apply_defaults
-from kube_lab.api.errors import AlreadyExists, ManifestError, NotFound
+from kube_lab.api.errors import AlreadyExists, BadRequest, ManifestError, NotFound
 from kube_lab.api.manifest import Document, load_documents, rejection
 from kube_lab.api.merge import last_applied, three_way_merge, with_last_applied
 from kube_lab.api.meta import Obj
@@ -31,7 +31,7 @@ from kube_lab.controllers.horizontal import HorizontalPodAutoscalerController
 from kube_lab.controllers.nodelifecycle import NodeLifecycleController
 from kube_lab.controllers.replicaset import ReplicaSetController
 from kube_lab.controllers.tainteviction import TaintEvictionController
-from kube_lab.engine import Engine
+from kube_lab.engine import Engine, RealClock
 from kube_lab.events import EventRecorder
 from kube_lab.kubelet.kubelet import Kubelet, node_object
 from kube_lab.kubelet.simulated import SimulatedRuntime
@@ -42,13 +42,16 @@ from kube_lab.store import Store
 from kube_lab.timeline import Timeline, TimelineRecorder
 from kube_lab.traffic import LoadGenerator, Proxy, Traffic
 
+if TYPE_CHECKING:
+    from kube_lab.kubelet.docker import DockerRuntime
+
 #: The namespaces every cluster starts with, as ``kubeadm`` creates them.
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 Manifest = str | Path | Obj | list[Obj]
 
 #: Container runtimes a cluster's kubelets can use.
-RUNTIMES = ("simulated",)
+RUNTIMES = ("simulated", "docker")
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,19 @@ class Cluster:
         if runtime not in RUNTIMES:
             raise ValueError(f'unknown runtime "{runtime}"; choose one of: {", ".join(RUNTIMES)}')
         self.seed = seed
-        self.engine = Engine(seed=seed)
+        # Real containers live in wall time: a docker cluster runs on a real clock
+        self.engine = Engine(seed=seed, clock=RealClock() if runtime == "docker" else None)
         self.store = Store(clock=lambda: self.engine.now, seed=seed)
         self.recorder = EventRecorder(self.store, lambda: self.engine.now)
         for namespace in SYSTEM_NAMESPACES:
             self.store.create(apply_defaults(_namespace(namespace)))
-        self.runtime = SimulatedRuntime(self.engine)
+        self.runtime: SimulatedRuntime | DockerRuntime
+        if runtime == "docker":
+            from kube_lab.kubelet.docker import DockerRuntime  # raises RuntimeUnavailable
+
+            self.runtime = DockerRuntime(self.engine)
+        else:
+            self.runtime = SimulatedRuntime(self.engine)
         self.scheduler = Scheduler(store=self.store, engine=self.engine, recorder=self.recorder)
         self.controllers: builtins.list[object] = [
             ReplicaSetController(store=self.store, engine=self.engine, recorder=self.recorder),
@@ -128,6 +138,21 @@ class Cluster:
         for _ in range(nodes):
             self.add_node(cpu=node_cpu, memory=node_memory, pods=node_pods)
         self.engine.run(0)
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Remove the containers and networks of a ``runtime="docker"`` cluster (also done
+        at interpreter exit). Nothing to do for a simulated one."""
+        close = getattr(self.runtime, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- time ------------------------------------------------------------------------------
 
@@ -342,6 +367,20 @@ class Cluster:
                     namespace=namespace, pod=pod, container=spec["name"], kind=probe, ok=not failing
                 )
         self._timeline.action(f"{probe} of {pod} {'failing' if failing else 'passing'}")
+
+    def logs(self, pod: str, *, namespace: str = "default", container: str | None = None) -> str:
+        """What a pod's container printed (``kubectl logs``); the first container by default."""
+        live = self.get("pod", pod, namespace)
+        names = [c["name"] for c in live["spec"]["containers"]]
+        name = container or names[0]
+        if name not in names:
+            raise BadRequest(f"container {name} is not valid for pod {pod}")
+        node = live["spec"].get("nodeName")
+        if not node:
+            raise BadRequest(
+                f'container "{name}" in pod "{pod}" is waiting to start: ContainerCreating'
+            )
+        return self._kubelet(node).logs((namespace, pod), name)
 
     def _kubelet(self, name: str) -> Kubelet:
         if name not in self.kubelets:

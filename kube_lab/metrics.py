@@ -62,7 +62,7 @@ class MetricsServer:
         engine.call_later(RESOLUTION, self._scrape)
 
     def _scrape(self) -> None:
-        work, self._load.work = self._load.work, type(self._load.work)()
+        work = self._load.take_work()
         usage = {}
         for pod in self._store.list("Pod"):
             if podutil.phase(pod) != "Running" or not podutil.is_active(pod):

@@ -102,6 +102,11 @@ class LoadGenerator:
         self.last: dict[tuple[str, str], Second] = {}
         self._ticking = False
 
+    def take_work(self) -> dict[str, float]:
+        """The work done per pod since the last call (for the metrics scrape)."""
+        work, self.work = self.work, defaultdict(float)
+        return work
+
     def set(self, service: str, namespace: str, *, rps: float, cpu_per_request: str) -> None:
         if rps < 0:
             raise ValueError("rps must not be negative")

@@ -69,3 +69,44 @@ def running(cluster: Any, namespace: str = "default") -> list[dict[str, Any]]:
 @pytest.fixture
 def make_deployment():
     return deployment
+
+
+def service(name: str = "web", *, selector: dict[str, str] | None = None, **spec: Any) -> dict:
+    """A ClusterIP Service in front of pods labelled ``app: <name>``."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {
+            "selector": selector if selector is not None else {"app": name},
+            "ports": [{"port": 80, "targetPort": 80}],
+            **spec,
+        },
+    }
+
+
+def hpa(name: str = "web", *, target: str = "web", low: int = 2, high: int = 10, cpu: int = 50):
+    """An autoscaling/v2 HorizontalPodAutoscaler on CPU utilization."""
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+            "minReplicas": low,
+            "maxReplicas": high,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": cpu},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def condition(obj: dict, cond_type: str) -> dict:
+    return next(c for c in obj["status"]["conditions"] if c["type"] == cond_type)

@@ -1,6 +1,6 @@
 """Invariants that must hold for any input (hypothesis)."""
 
-from conftest import deployment
+from conftest import deployment, service
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +71,34 @@ def test_replicasets_converge_to_their_count_and_nodes_are_never_overcommitted(c
             assert scheduled["status"] == "True"
         else:
             assert scheduled["status"] == "False" and scheduled["reason"] == "Unschedulable"
+
+
+@fast
+@given(
+    plan=st.lists(
+        st.tuples(st.sampled_from(["fail", "recover"]), st.integers(1, 3), st.integers(5, 200)),
+        min_size=1,
+        max_size=6,
+    ),
+    seed=st.integers(min_value=0, max_value=1000),
+)
+def test_traffic_only_reaches_ready_pods_and_deployments_recover(plan, seed):
+    cluster = kl.Cluster(nodes=3, seed=seed)
+    cluster.apply([deployment(replicas=3), service()])
+    cluster.run(30)
+    for action, node, wait in plan:
+        name = f"node-{node}"
+        getattr(cluster, f"{action}_node")(name)
+        for _ in range(0, wait, 10):
+            cluster.run(10)
+            ready = {
+                p["metadata"]["name"]
+                for p in cluster.list("pods")
+                if podutil.is_ready(p) and not p["metadata"].get("deletionTimestamp")
+            }
+            assert set(cluster.send_traffic("web", 50)) <= ready
+    for node in ("node-1", "node-2", "node-3"):
+        cluster.recover_node(node)
+    cluster.run(120)
+    deploy = cluster.get("deploy", "web")
+    assert deploy["status"].get("readyReplicas") == deploy["spec"]["replicas"] == 3

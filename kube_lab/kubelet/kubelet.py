@@ -41,6 +41,7 @@ class _ContainerRun:
     started_at: float | None = None
     ready: bool = False
     backoff: float = 0.0
+    pull_backoff: float = 0.0  # ImagePullBackOff: 10 s, 20 s ... 5 min between pulls
     last_exit: tuple[int, str, float, float] | None = None  # code, reason, started, finished
     waiting: tuple[str, str] | None = ("ContainerCreating", "")
     terminated: tuple[int, str, float, float] | None = None
@@ -124,6 +125,8 @@ class Kubelet:
 
     def fail(self) -> None:
         """The machine loses power: containers die, heartbeats stop, nobody reports."""
+        if not self.alive:
+            return
         self.alive = False
         self.heartbeat.stop()
         for key in list(self._pods):
@@ -131,6 +134,8 @@ class Kubelet:
 
     def recover(self) -> None:
         """The machine is back: a fresh kubelet registers, heartbeats and resyncs its pods."""
+        if self.alive:
+            return
         self.alive = True
         self.heartbeat.start()
         for pod in self.store.list("Pod"):
@@ -188,15 +193,21 @@ class Kubelet:
         spec = container.spec
         image = spec["image"]
         policy = spec.get("imagePullPolicy", "IfNotPresent")
+        began = self.engine.now
         pull = self.runtime.pull(self.node_name, image, policy=policy)
         if pull.error:
             container.waiting = ("ErrImagePull", pull.error)
             self._event(pod, "Warning", "Failed", f'Failed to pull image "{image}": {pull.error}')
             self._write_status(key)
+            if policy != "Never":
+                self._back_off_pull(key, container, first=first)
             return
+        container.pull_backoff = 0.0
         if pull.pulled:
             self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"')
-        delay = pull.seconds + self.runtime.start_seconds(image)
+        # On a real clock the pull has taken its time already; on the virtual one it takes it now
+        waited = self.engine.now - began
+        delay = max(0.0, pull.seconds - waited) + self.runtime.start_seconds(image)
 
         def started() -> None:
             if self._pods.get(key) is None or self._pod(key) is None:
@@ -236,6 +247,28 @@ class Kubelet:
             self._write_status(key)
 
         container.timers["start"] = self.engine.call_later(delay, started)
+
+    def _back_off_pull(
+        self, key: tuple[str, str], container: _ContainerRun, *, first: bool
+    ) -> None:
+        """After ``ErrImagePull``: ``ImagePullBackOff``, and a new pull 10 s, 20 s ... later."""
+        image = container.spec["image"]
+        delay = min(BACKOFF_MAX, max(BACKOFF_INITIAL, container.pull_backoff * 2))
+        container.pull_backoff = delay
+
+        def backing_off() -> None:
+            pod = self._pod(key)
+            if pod is None:
+                return
+            container.waiting = ("ImagePullBackOff", f'Back-off pulling image "{image}"')
+            self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{image}"')
+            self._event(pod, "Warning", "Failed", "Error: ImagePullBackOff")
+            self._write_status(key)
+
+        container.timers["pull-backoff"] = self.engine.call_later(1.0, backing_off)
+        container.timers["start"] = self.engine.call_later(
+            delay, lambda: self._start_container(key, container, first=first)
+        )
 
     # -- probes ----------------------------------------------------------------------------
 
@@ -294,6 +327,14 @@ class Kubelet:
                 container.ready = False
                 self._write_status(key)
         self._schedule_probe(key, container, kind, float(probe.get("periodSeconds", 10)))
+
+    def logs(self, key: tuple[str, str], container_name: str) -> str:
+        """What the container printed (its latest run), as ``kubectl logs`` shows."""
+        run = self._pods.get(key)
+        container = run.containers.get(container_name) if run else None
+        if container is None or container.last_id is None:
+            return ""
+        return self.runtime.logs(container.last_id)
 
     def crash(self, key: tuple[str, str], container_name: str | None, exit_code: int) -> None:
         """Make a running container exit, as if its program had failed."""
@@ -384,6 +425,7 @@ class Kubelet:
             container.cancel_timers()
             if container.container_id is not None:
                 self.runtime.stop(container.container_id)
+        self.runtime.remove_pod_sandbox(run.uid)
         if run.ip:
             self._free_ips.append(int(run.ip.rsplit(".", 1)[1]))
             self._free_ips.sort()

@@ -40,6 +40,10 @@ class Runtime(Protocol):
 
     def stop(self, container_id: str) -> None: ...
 
+    def remove_pod_sandbox(self, pod_uid: str) -> None:
+        """The pod is gone: release what held it together (CRI's ``RemovePodSandbox``)."""
+        ...
+
     def probe(self, container_id: str, probe: dict[str, Any], *, kind: str) -> bool:
         """Run a ``readiness`` or ``liveness`` probe; True when it passes."""
         ...

@@ -34,6 +34,7 @@ class _Container:
     name: str
     logs: list[str] = field(default_factory=list)
     timer: Timer | None = None
+    stopped: bool = False  # stopped containers keep their logs, as on a node
 
 
 def _image_name(image: str) -> str:
@@ -113,23 +114,31 @@ class SimulatedRuntime:
         return seconds, code
 
     def _exit(self, container_id: str, code: int, reason: str, on_exit: ExitCallback) -> None:
-        if container_id in self._containers:
-            self._containers[container_id].timer = None
+        state = self._containers.get(container_id)
+        if state is not None and not state.stopped:
+            state.timer = None
+            state.stopped = True
             on_exit(code, reason)
 
     def stop_seconds(self) -> float:
         return round(self._engine.random.uniform(*STOP_SECONDS), 3)
 
     def stop(self, container_id: str) -> None:
-        state = self._containers.pop(container_id, None)
+        state = self._containers.get(container_id)
         if state is not None and state.timer is not None:
             state.timer.cancel()
+            state.timer = None
+        if state is not None:
+            state.stopped = True
+
+    def remove_pod_sandbox(self, pod_uid: str) -> None:
+        pass  # simulated containers share no sandbox
 
     def probe(self, container_id: str, probe: dict[str, Any], *, kind: str) -> bool:
         state = self._containers.get(container_id)
-        return (
-            state is not None and (state.namespace, state.pod, state.name, kind) not in self.failing
-        )
+        if state is None or state.stopped:
+            return False
+        return (state.namespace, state.pod, state.name, kind) not in self.failing
 
     def set_probe(self, *, namespace: str, pod: str, container: str, kind: str, ok: bool) -> None:
         """Make a container's ``kind`` probe fail (the app hangs) or pass again."""
@@ -141,4 +150,4 @@ class SimulatedRuntime:
 
     def logs(self, container_id: str) -> str:
         state = self._containers.get(container_id)
-        return "\n".join(state.logs) + ("\n" if state and state.logs else "") if state else ""
+        return "".join(f"{line}\n" for line in state.logs) if state else ""
