@@ -59,21 +59,27 @@ class MetricsServer:
         self._engine = engine
         self._load = load
         self.pods: dict[str, Usage] = {}
+        self._static: dict[str, tuple[int | None, int]] = {}  # uid -> (cpu limit, memory)
         engine.call_later(RESOLUTION, self._scrape)
 
     def _scrape(self) -> None:
         work = self._load.take_work()
         usage = {}
-        for pod in self._store.list("Pod"):
+        static, self._static = self._static, {}
+        for pod in self._store.scan("Pod"):
             if podutil.phase(pod) != "Running" or not podutil.is_active(pod):
                 continue
-            key = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+            meta = pod["metadata"]
+            key = f"{meta['namespace']}/{meta['name']}"
+            known = static.get(meta["uid"])
+            if known is None:  # limits and requests never change: read them once per pod
+                request = _container_total(pod, "requests", "memory") or 0
+                memory = BASE_MEMORY + int(request * MEMORY_SHARE)
+                known = (_container_total(pod, "limits", "cpu"), memory)
+            self._static[meta["uid"]] = known
+            limit, memory = known
             cpu = IDLE_CPU + round(work.get(key, 0.0) / RESOLUTION)
-            limit = _container_total(pod, "limits", "cpu")
-            if limit is not None:
-                cpu = min(cpu, limit)
-            request = _container_total(pod, "requests", "memory") or 0
-            usage[key] = Usage(cpu, BASE_MEMORY + int(request * MEMORY_SHARE), RESOLUTION)
+            usage[key] = Usage(cpu if limit is None else min(cpu, limit), memory, RESOLUTION)
         self.pods = usage
         self._engine.call_later(RESOLUTION, self._scrape)
 

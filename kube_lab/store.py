@@ -14,6 +14,7 @@ and send back with :meth:`Store.update`.
 
 from __future__ import annotations
 
+import builtins
 import random
 import uuid
 from collections import deque
@@ -85,6 +86,9 @@ class Store:
         self._version = 0
         self._history: deque[WatchEvent] = deque(maxlen=HISTORY)
         self._watches: list[Watch] = []
+        # owner uid -> {(kind, namespace, name)} of its dependents: what informers' indexers
+        # give controllers, so a ReplicaSet finds its pods without scanning every pod
+        self._dependents: dict[str, dict[tuple[str, str, str], None]] = {}
         # Pod watches of one node (a kubelet's ``spec.nodeName=`` field selector), indexed so
         # that a pod change wakes only its own node's kubelet, not every kubelet.
         self._node_watches: dict[str, list[Watch]] = {}
@@ -122,6 +126,32 @@ class Store:
             return list(objects)
         return [o for o in objects if selector.matches(o["metadata"].get("labels"))]
 
+    def dependents(self, owner_uid: str, kind: str) -> builtins.list[Obj]:
+        """Objects of ``kind`` whose ``ownerReferences`` name ``owner_uid``. Read-only."""
+        found = []
+        for dep_kind, namespace, name in self._dependents.get(owner_uid, ()):
+            obj = self.peek(dep_kind, name, namespace) if dep_kind == kind else None
+            if obj is not None:
+                found.append(obj)
+        return sorted(found, key=lambda o: o["metadata"]["name"])
+
+    def _index_owners(self, old: Obj | None, new: Obj | None) -> None:
+        before = [r["uid"] for r in (old or {}).get("metadata", {}).get("ownerReferences") or []]
+        after = [r["uid"] for r in (new or {}).get("metadata", {}).get("ownerReferences") or []]
+        if before == after:
+            return
+        obj = new or old
+        assert obj is not None
+        ref = (obj["kind"], *self._key(obj))
+        for uid in before:
+            self._dependents.get(uid, {}).pop(ref, None)
+        for uid in after:
+            self._dependents.setdefault(uid, {})[ref] = None
+
+    def scan(self, kind: str) -> Iterable[Obj]:
+        """Every object of a kind in no particular order: the cheap way to visit them all."""
+        return self._bucket(kind).values()
+
     def count(self, kind: str) -> int:
         return len(self._bucket(kind))
 
@@ -154,6 +184,7 @@ class Store:
         meta["generation"] = 1
         meta.pop("deletionTimestamp", None)
         bucket[key] = obj
+        self._index_owners(None, obj)
         self._notify("ADDED", obj)
         return obj
 
@@ -198,6 +229,7 @@ class Store:
         self._version += 1
         new["metadata"]["resourceVersion"] = str(self._version)
         bucket[key] = new
+        self._index_owners(current, new)
         self._notify("MODIFIED", new)
         return new
 
@@ -275,6 +307,7 @@ class Store:
 
     def _remove(self, obj: Obj) -> None:
         del self._bucket(obj["kind"])[self._key(obj)]
+        self._index_owners(obj, None)
         self._version += 1
         gone = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(self._version)}}
         self._notify("DELETED", gone)

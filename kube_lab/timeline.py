@@ -136,7 +136,7 @@ class TimelineRecorder:
             row[f"target/{name}"] = target
         served = Counter(self._traffic)
         for (namespace, service), second in self._load.last.items():
-            served[f"served/{namespace}/{service}"] += sum(second.served.values())
+            served[f"served/{namespace}/{service}"] += second.served
             served[f"failed/{namespace}/{service}"] += second.failed
         row.update(served)
         self._traffic.clear()

@@ -10,6 +10,7 @@ RFC 3339 strings (``2025-01-01T00:00:05Z``) as the API server writes them.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -25,6 +26,7 @@ def timestamp(seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_timestamp(text: str) -> float:
     """Clock seconds for an RFC 3339 timestamp written by :func:`timestamp`."""
     moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)

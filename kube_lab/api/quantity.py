@@ -9,6 +9,7 @@ millicores and memory to whole bytes, rounding *up*, as ``Quantity.MilliValue`` 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -46,6 +47,14 @@ class QuantityError(ValueError):
 
 def parse_quantity(value: str | int | float) -> Fraction:
     """Return the exact value of a quantity such as ``"500m"``, ``"1.5Gi"`` or ``2``."""
+    if not isinstance(value, (str, int, float)):
+        raise QuantityError(QUANTITY_ERROR)
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # the same few strings recur on every pod
+def _parse(value: str | int | float) -> Fraction:
+    """Return the exact value of a quantity such as ``"500m"``, ``"1.5Gi"`` or ``2``."""
     if isinstance(value, bool):
         raise QuantityError(QUANTITY_ERROR)
     if isinstance(value, int):
@@ -72,7 +81,7 @@ def parse_quantity(value: str | int | float) -> Fraction:
 def is_quantity(value: object) -> bool:
     """True if ``value`` parses as a quantity."""
     try:
-        parse_quantity(value)  # type: ignore[arg-type]
+        parse_quantity(value)  # type: ignore[arg-type]  # any value may be asked about
     except QuantityError:
         return False
     return True

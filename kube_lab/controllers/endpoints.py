@@ -81,28 +81,64 @@ def service_endpoints(service: Obj, pods: Iterable[Obj]) -> list[Endpoint]:
 
 
 class _ServiceEndpointsController(Controller):
-    """Shared wiring: reconcile a Service whenever it or a pod in its namespace changes."""
+    """Shared wiring: which pods each Service selects, kept from the watch stream.
+
+    Membership is updated pod by pod (a pod joins the Services whose selector matches its
+    labels, and leaves those it no longer matches), so a pod change reconciles only its
+    own Services and a reconcile reads only their pods, not every pod of the namespace.
+    """
 
     kind = "Service"
     owns = ("Pod",)
 
+    def __init__(self, **wiring: Any) -> None:
+        super().__init__(**wiring)
+        self._members: dict[Key, set[Key]] = {}  # service -> pods
+        self._services_of: dict[Key, set[Key]] = {}  # pod -> services
+
     def keys_for(self, event: WatchEvent) -> Iterable[Key]:
         obj = event.object
-        if obj["kind"] == "Service":
-            return ((obj["metadata"]["namespace"], obj["metadata"]["name"]),)
         namespace = obj["metadata"]["namespace"]
-        return [
-            (namespace, s["metadata"]["name"])
-            for s in self.store.list("Service", namespace)
-            if s["spec"].get("selector")
-        ]
+        key = (namespace, obj["metadata"]["name"])
+        if obj["kind"] == "Service":
+            self._rescan(key, None if event.type == "DELETED" else obj)
+            return (key,)
+        before = self._services_of.pop(key, set())
+        after: set[Key] = set()
+        if event.type != "DELETED":
+            labels = obj["metadata"].get("labels")
+            for service in self.store.list("Service", namespace):
+                selector = service["spec"].get("selector")
+                if selector and from_match_labels(selector).matches(labels):
+                    after.add((namespace, service["metadata"]["name"]))
+        for service_key in before - after:
+            self._members.get(service_key, set()).discard(key)
+        for service_key in after:
+            self._members.setdefault(service_key, set()).add(key)
+        if after:
+            self._services_of[key] = after
+        return sorted(before | after)
+
+    def _rescan(self, key: Key, service: Obj | None) -> None:
+        """A Service appeared, changed or went: recompute who it selects."""
+        for pod_key in self._members.pop(key, set()):
+            self._services_of.get(pod_key, set()).discard(key)
+        selector = (service or {}).get("spec", {}).get("selector")
+        if not selector:
+            return
+        pods = self.store.list("Pod", key[0], from_match_labels(selector))
+        members = {(key[0], p["metadata"]["name"]) for p in pods}
+        self._members[key] = members
+        for pod_key in members:
+            self._services_of.setdefault(pod_key, set()).add(key)
 
     def reconcile(self, key: Key) -> float | None:
         namespace, name = key
         service = self.store.peek("Service", name, namespace)
         if service is None or not service["spec"].get("selector"):
             return None  # a Service without selector has hand-made endpoints
-        self.write(service, service_endpoints(service, self.store.list("Pod", namespace)))
+        pods = [self.store.peek("Pod", pod, ns) for ns, pod in sorted(self._members.get(key, ()))]
+        self.write(service, service_endpoints(service, [p for p in pods if p is not None]))
         return None
 
     def write(self, service: Obj, endpoints: list[Endpoint]) -> None:

@@ -9,11 +9,14 @@ available pods; a pod that is ready but not yet ``minReadySeconds`` old wakes us
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from kube_lab.api import pods as podutil
 from kube_lab.api.meta import Obj, controller_of, deep_copy, owner_reference, parse_timestamp
 from kube_lab.api.selectors import from_label_selector
 from kube_lab.controllers.base import Controller
-from kube_lab.store import Key
+from kube_lab.store import Key, WatchEvent
 
 COMPONENT = "replicaset-controller"
 
@@ -39,12 +42,39 @@ class ReplicaSetController(Controller):
     kind = "ReplicaSet"
     owns = ("Pod",)
 
+    def __init__(self, **wiring: Any) -> None:
+        super().__init__(**wiring)
+        #: ReplicaSets that must look for orphan pods to adopt on their next reconcile
+        self._adopting: set[Key] = set()
+
+    def keys_for(self, event: WatchEvent) -> Iterable[Key]:
+        """Our pods wake their owner; an orphan wakes every ReplicaSet that selects it."""
+        obj = event.object
+        if obj["kind"] == "ReplicaSet":
+            key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+            observed = obj.get("status", {}).get("observedGeneration")
+            if event.type == "ADDED" or observed != obj["metadata"].get("generation"):
+                self._adopting.add(key)  # new, or its selector may have changed
+            return (key,)
+        if controller_of(obj) is not None or event.type == "DELETED":
+            return super().keys_for(event)
+        namespace = obj["metadata"]["namespace"]
+        labels = obj["metadata"].get("labels")
+        keys = [
+            (namespace, rs["metadata"]["name"])
+            for rs in self.store.list("ReplicaSet", namespace)
+            if from_label_selector(rs["spec"].get("selector")).matches(labels)
+        ]
+        self._adopting.update(keys)
+        return keys
+
     def reconcile(self, key: Key) -> float | None:
         namespace, name = key
         rs = self.store.peek("ReplicaSet", name, namespace)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return None
-        pods = self._claim_pods(rs)
+        pods = self._claim_pods(rs, adopt=key in self._adopting)
+        self._adopting.discard(key)
         active = [p for p in pods if podutil.is_active(p)]
         diff = len(active) - int(rs["spec"].get("replicas", 1))
         if diff < 0:
@@ -62,21 +92,24 @@ class ReplicaSetController(Controller):
                 )
         return self._update_status(rs)
 
-    def _claim_pods(self, rs: Obj) -> list[Obj]:
-        """Adopt matching orphans, release non-matching pods we own; return our pods."""
+    def _claim_pods(self, rs: Obj, *, adopt: bool) -> list[Obj]:
+        """Release owned pods that no longer match, adopt matching orphans; our pods.
+
+        Orphans are looked for only when something could have made one (the ReplicaSet
+        changed, or an orphan pod appeared): the owner index finds our own pods.
+        """
         namespace = rs["metadata"]["namespace"]
-        uid = rs["metadata"]["uid"]
         selector = from_label_selector(rs["spec"].get("selector"))
         owned: list[Obj] = []
-        for pod in self.store.list("Pod", namespace):
-            ref = controller_of(pod)
-            matches = selector.matches(pod["metadata"].get("labels"))
-            if ref is not None and ref.get("uid") == uid:
-                if matches:
-                    owned.append(pod)
-                else:
-                    self._set_owner(pod, None)
-            elif ref is None and matches and not pod["metadata"].get("deletionTimestamp"):
+        for pod in self._owned(rs):
+            if selector.matches(pod["metadata"].get("labels")):
+                owned.append(pod)
+            else:
+                self._set_owner(pod, None)
+        if not adopt:
+            return owned
+        for pod in self.store.list("Pod", namespace, selector):
+            if controller_of(pod) is None and not pod["metadata"].get("deletionTimestamp"):
                 owned.append(self._set_owner(pod, rs))
         return owned
 
@@ -152,6 +185,6 @@ class ReplicaSetController(Controller):
         uid = rs["metadata"]["uid"]
         return [
             p
-            for p in self.store.list("Pod", rs["metadata"]["namespace"])
+            for p in self.store.dependents(uid, "Pod")
             if (ref := controller_of(p)) is not None and ref.get("uid") == uid
         ]

@@ -61,7 +61,9 @@ SANDBOX = "POD"
 #: The kubelet's PLEG relists containers every second.
 RELIST_SECONDS = 1.0
 #: ``docker_available`` gives up after this long.
-PING_TIMEOUT = 0.5
+PING_TIMEOUT = 0.7
+#: The oldest Docker API every engine of the last years speaks (Docker 1.12).
+MIN_API_VERSION = "1.24"
 #: Where published ports listen: loopback only, never a public interface.
 HOST_IP = "127.0.0.1"
 
@@ -91,7 +93,8 @@ def docker_available(timeout: float = PING_TIMEOUT) -> bool:
     if _socket_missing():
         return False
     try:
-        client = _client(timeout)
+        # A fixed API version skips the version handshake: one request, one timeout
+        client = _client(timeout, version=MIN_API_VERSION)
     except RuntimeUnavailable:
         return False
     try:
@@ -119,7 +122,7 @@ def connect(*, timeout: float = 60.0) -> Any:
     return client
 
 
-def _client(timeout: float) -> Any:
+def _client(timeout: float, *, version: str | None = None) -> Any:
     try:
         docker = _sdk()
     except ImportError as error:
@@ -127,7 +130,7 @@ def _client(timeout: float) -> Any:
             "the Docker SDK for Python is not installed: pip install 'kube-lab[docker]'"
         ) from error
     try:
-        return docker.from_env(timeout=timeout)
+        return docker.from_env(timeout=timeout, version=version)
     except Exception as error:  # DockerException, or requests' own for a bad DOCKER_HOST
         raise RuntimeUnavailable(f"no Docker engine answers ({error}). {HOW_TO_START}") from error
 
@@ -303,7 +306,6 @@ class DockerRuntime:
         self._sandboxes: dict[str, _Sandbox] = {}
         self._containers: dict[str, _Container] = {}
         self._attempts: dict[tuple[str, str], int] = {}
-        self._failed_nodes: set[str] = set()
         #: (namespace, pod, container, probe kind) whose probes fail, set by the learner
         self.failing: set[tuple[str, str, str, str]] = set()
         self._serial = 0
@@ -435,7 +437,7 @@ class DockerRuntime:
     def probe(self, container_id: str, probe: dict[str, Any], *, kind: str = "readiness") -> bool:
         """Run an ``exec``, ``httpGet`` or ``tcpSocket`` probe for real."""
         record = self._containers.get(_docker_id(container_id))
-        if record is None or record.state != "running" or record.node in self._failed_nodes:
+        if record is None or record.state != "running":
             return False
         sandbox = self._sandboxes.get(record.uid)
         if sandbox and (sandbox.namespace, sandbox.pod, record.name, kind) in self.failing:
@@ -479,7 +481,7 @@ class DockerRuntime:
         images send, else the pod asked (a server that does not say who it is).
         """
         sandbox = self._sandbox_of(namespace, pod)
-        if sandbox is None or sandbox.node in self._failed_nodes:
+        if sandbox is None:
             return None
         host_port = _resolve_port(port, sandbox.ports, self._pod_containers(sandbox.uid))
         if host_port is None:
@@ -498,20 +500,6 @@ class DockerRuntime:
             namespace=namespace, pod=pod, port=port, path=path, timeout=timeout
         )
         return None if response is None else response.pod
-
-    # -- nodes -----------------------------------------------------------------------------
-
-    def fail_node(self, node: str) -> None:
-        """The node stops answering: freeze (``docker pause``) every container on it."""
-        self._failed_nodes.add(node)
-        for container_id in self._ids_on(node):
-            self._call("pause_container", container_id)
-
-    def recover_node(self, node: str) -> None:
-        """The node answers again: thaw its containers."""
-        self._failed_nodes.discard(node)
-        for container_id in self._ids_on(node):
-            self._call("unpause_container", container_id)
 
     # -- what runs -------------------------------------------------------------------------
 
@@ -686,11 +674,6 @@ class DockerRuntime:
             "io.kubernetes.container.name": container,
             "io.kubernetes.docker.type": kind,
         }
-
-    def _ids_on(self, node: str) -> list[str]:
-        ids = [s.id for s in self._sandboxes.values() if s.node == node]
-        ids += [r.id for r in self._containers.values() if r.node == node and r.state != "exited"]
-        return ids
 
     def _remove_dead(self, uid: str, name: str) -> None:
         """Remove the previous, exited container of a container that restarts."""
