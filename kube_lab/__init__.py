@@ -19,6 +19,7 @@ from kube_lab.api.errors import AlreadyExists, Conflict, ManifestError, NotFound
 
 if TYPE_CHECKING:
     from kube_lab.cluster import ApplyResult, Cluster
+    from kube_lab.kubelet.docker import RuntimeUnavailable, docker_available
 
 __all__ = [
     "AlreadyExists",
@@ -27,11 +28,19 @@ __all__ = [
     "Conflict",
     "ManifestError",
     "NotFound",
+    "RuntimeUnavailable",
     "StatusError",
+    "docker_available",
 ]
 __version__ = "0.1.0"
 
-_LAZY = {"Cluster": "kube_lab.cluster", "ApplyResult": "kube_lab.cluster"}
+_LAZY = {
+    "Cluster": "kube_lab.cluster",
+    "ApplyResult": "kube_lab.cluster",
+    # the Docker runtime's module imports the Docker SDK only when a runtime is made
+    "RuntimeUnavailable": "kube_lab.kubelet.docker",
+    "docker_available": "kube_lab.kubelet.docker",
+}
 
 
 def __getattr__(name: str) -> Any:

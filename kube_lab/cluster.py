@@ -13,14 +13,14 @@ import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from kube_lab.api import kinds
+from kube_lab.api import kinds, simulation
 from kube_lab.api.defaults import apply_defaults
 from kube_lab.api.errors import AlreadyExists, BadRequest, ManifestError, NotFound
-from kube_lab.api.manifest import Document, load_documents, rejection
+from kube_lab.api.manifest import Document, load_documents, located, rejection
 from kube_lab.api.merge import last_applied, three_way_merge, with_last_applied
 from kube_lab.api.meta import Obj
 from kube_lab.api.validation import validate, validate_update
@@ -71,6 +71,9 @@ class ApplyResult:
 
 class ApplyResults(list[ApplyResult]):
     """The results of one apply; prints as kubectl does, one line per object."""
+
+    #: What kube_lab keeps but does not act on, one line per object (``api.simulation``).
+    notices: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return "\n".join(str(r) for r in self)
@@ -219,6 +222,7 @@ class Cluster:
 
     def _write(self, documents: list[Document], *, create_only: bool) -> ApplyResults:
         plan: list[tuple[Obj, Obj | None]] = []
+        told: list[str] = []  # notices of what is not simulated
         failures: list[str] = []
         errors = []
         namespaces = {ns["metadata"]["name"] for ns in self.store.list("Namespace")}
@@ -242,6 +246,7 @@ class Cluster:
                 candidate = apply_defaults(merged)
                 problems = validate(candidate) + validate_update(live, candidate)
             if problems:
+                problems = located(doc, problems)
                 errors.extend(problems)
                 failures.append(rejection(doc, problems=problems, obj=candidate))
                 continue
@@ -257,9 +262,11 @@ class Cluster:
             if raw["kind"] == "Namespace":
                 namespaces.add(name)
             plan.append((candidate, live))
+            told.extend(simulation.notices(raw))
         if failures:
             raise ManifestError("\n".join(failures), errors)
         results = ApplyResults()
+        results.notices = tuple(told)
         for candidate, live in plan:
             meta = candidate["metadata"]
             namespace = meta.get("namespace", "")
@@ -396,8 +403,30 @@ class Cluster:
         ``result.failed`` counts requests that found no ready endpoint.
         """
         traffic = self.proxy.send(service, namespace, requests)
+        if self.runtime.name == "docker":  # real containers answer real requests
+            traffic = self._send_for_real(
+                cast("DockerRuntime", self.runtime), service, namespace, traffic
+            )
         self._timeline.traffic(f"{namespace}/{service}", sum(traffic.values()), traffic.failed)
         return traffic
+
+    def _send_for_real(
+        self, runtime: DockerRuntime, service: str, namespace: str, planned: Traffic
+    ) -> Traffic:
+        """With real containers, each request is a real HTTP GET to the pod kube-proxy chose;
+        answers are counted by the pod name the server replies with."""
+        port = self.get("svc", service, namespace)["spec"]["ports"][0]
+        target = port.get("targetPort", port["port"])
+        served: dict[str, int] = {}
+        failed = planned.failed
+        for pod, count in planned.items():
+            for _ in range(count):
+                answer = runtime.send_request(namespace=namespace, pod=pod, port=target)
+                if answer is None:
+                    failed += 1
+                else:
+                    served[answer] = served.get(answer, 0) + 1
+        return Traffic(served, failed)
 
     def set_load(
         self, service: str, rps: float, *, namespace: str = "default", cpu_per_request: str = "10m"
