@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import deployment, hpa, service  # noqa: E402
+from conftest import deployment, hpa, service
 
-import kube_lab as kl  # noqa: E402
+import kube_lab as kl
 
 
 def build(nodes: int, pods: int) -> kl.Cluster:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kube_lab.api import pods as podutil
-from kube_lab.api.meta import Obj
+from kube_lab.api.meta import Obj, get_condition
 from kube_lab.api.quantity import int_value, milli_value
 from kube_lab.engine import Engine
 from kube_lab.store import Store
@@ -59,6 +59,7 @@ class MetricsServer:
         self._engine = engine
         self._load = load
         self.pods: dict[str, Usage] = {}
+        self._scraped = False
         self._static: dict[str, tuple[int | None, int]] = {}  # uid -> (cpu limit, memory)
         engine.call_later(RESOLUTION, self._scrape)
 
@@ -81,12 +82,18 @@ class MetricsServer:
             cpu = IDLE_CPU + round(work.get(key, 0.0) / RESOLUTION)
             usage[key] = Usage(cpu if limit is None else min(cpu, limit), memory, RESOLUTION)
         self.pods = usage
+        self._scraped = True
         self._engine.call_later(RESOLUTION, self._scrape)
 
     def pod(self, namespace: str, name: str) -> Usage | None:
         return self.pods.get(f"{namespace}/{name}")
 
-    def node(self, node_name: str) -> Usage:
+    def node(self, node_name: str) -> Usage | None:
+        """A node's usage, or None before the first scrape or while its kubelet is silent."""
+        node = self._store.peek("Node", node_name)
+        ready = get_condition(node, "Ready") if node is not None else None
+        if not self._scraped or ready is None or ready.get("status") != "True":
+            return None
         cpu, memory = SYSTEM_CPU, SYSTEM_MEMORY
         for pod in self._store.list("Pod"):
             if pod["spec"].get("nodeName") == node_name:

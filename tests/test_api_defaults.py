@@ -295,5 +295,5 @@ def test_wrong_types_are_left_for_validation(broken: dict[str, Any]) -> None:
 
 
 def test_unknown_kinds_are_copied_unchanged() -> None:
-    obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
+    obj = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "c"}}
     assert apply_defaults(obj) == obj

@@ -71,7 +71,8 @@ def test_replicas_may_not_be_negative(make: Any) -> None:
 
 def test_replicas_must_be_a_number() -> None:
     assert messages(deployment(replicas="three")) == [
-        'spec.replicas: Invalid value: "three": cannot unmarshal string into Go value of type int32'
+        "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas "
+        "of type int32"
     ]
 
 

@@ -87,6 +87,8 @@ def test_a_deployment_selector_is_immutable() -> None:
 def test_a_replica_set_selector_is_immutable() -> None:
     old = deployment()
     old["kind"] = "ReplicaSet"
+    for field in ("strategy", "revisionHistoryLimit", "progressDeadlineSeconds"):
+        del old["spec"][field]  # Deployment fields: unknown to a ReplicaSet
     new = changed(old, lambda obj: obj["spec"].update(selector={"matchLabels": {"app": "api"}}))
     assert messages(old, new) == [
         'spec.selector: Invalid value: {"matchLabels":{"app":"api"}}: field is immutable'

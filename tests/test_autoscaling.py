@@ -1,5 +1,7 @@
 """The HorizontalPodAutoscaler: the real algorithm, limits and the stabilization window."""
 
+import itertools
+
 from conftest import condition, deployment, hpa, service
 
 import kube_lab as kl
@@ -25,7 +27,7 @@ def test_scales_up_under_load_but_never_past_max_replicas():
         cluster.run(15)
         seen.append(replicas(cluster))
     assert max(seen) == 10 and seen[-1] == 10
-    assert all(b >= a for a, b in zip(seen, seen[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(seen))
     status = cluster.get("hpa", "web")["status"]
     assert status["currentReplicas"] == 10
     assert condition(cluster.get("hpa", "web"), "ScalingLimited")["reason"] == "TooManyReplicas"

@@ -7,6 +7,7 @@ from test_kubectl_support import (
     container_status,
     deployment,
     event,
+    lease,
     node,
     pod,
     replica_set,
@@ -151,7 +152,17 @@ def test_describe_pending_pod_has_no_node_and_no_events() -> None:
 
 def test_describe_node_shows_taints_conditions_pods_and_allocation() -> None:
     cluster = FakeCluster()
-    cluster.add(node("node-1", unschedulable=True), at=0)
+    tainted = node("node-1", unschedulable=True)
+    tainted["spec"]["taints"] = [
+        {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+        {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"},
+        {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"},
+    ]
+    cluster.add(tainted, at=0)
+    cluster.store.create(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kube-node-lease"}}
+    )
+    cluster.add(lease("node-1", renewed=80))
     requests = {
         "requests": {"cpu": "500m", "memory": "256Mi"},
         "limits": {"cpu": "1", "memory": "512Mi"},
@@ -167,8 +178,14 @@ def test_describe_node_shows_taints_conditions_pods_and_allocation() -> None:
         "Labels:             kubernetes.io/hostname=node-1\n"
         "Annotations:        <none>\n"
         "CreationTimestamp:  Wed, 01 Jan 2025 00:00:00 +0000\n"
-        "Taints:             <none>\n"
+        "Taints:             node.kubernetes.io/unreachable:NoExecute\n"
+        "                    dedicated=gpu:NoSchedule\n"
+        "                    node.kubernetes.io/unreachable:NoSchedule\n"
         "Unschedulable:      true\n"
+        "Lease:\n"
+        "  HolderIdentity:  node-1\n"
+        "  AcquireTime:     <unset>\n"
+        "  RenewTime:       Wed, 01 Jan 2025 00:01:20 +0000\n"
         "Conditions:\n"
         "  Type    Status  LastHeartbeatTime                 LastTransitionTime                Reason         Message\n"  # noqa: E501
         "  ----    ------  -----------------                 ------------------                ------         -------\n"  # noqa: E501
@@ -241,26 +258,55 @@ def test_describe_deployment_names_new_and_old_replica_sets() -> None:
     )
 
 
-def test_describe_service_lists_ready_endpoints() -> None:
-    cluster = cluster_with_restarting_pod()
-    spec = {
-        "type": "ClusterIP",
-        "clusterIP": "10.96.0.10",
-        "clusterIPs": ["10.96.0.10"],
-        "selector": {"app": "web"},
-        "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
-        "sessionAffinity": "None",
-        "ipFamilies": ["IPv4"],
-        "ipFamilyPolicy": "SingleStack",
+def service(name: str, *ports: dict[str, object]) -> dict[str, object]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "type": "ClusterIP",
+            "clusterIP": "10.96.0.10",
+            "clusterIPs": ["10.96.0.10"],
+            "selector": {"app": name},
+            "ports": list(ports),
+            "sessionAffinity": "None",
+            "ipFamilies": ["IPv4"],
+            "ipFamilyPolicy": "SingleStack",
+        },
     }
-    cluster.add(
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": {"name": "web", "namespace": "default"},
-            "spec": spec,
-        }
-    )
+
+
+def endpoint_slice(
+    name: str, service: str, ports: dict[str, int], *ready: bool | None
+) -> dict[str, object]:
+    """An EndpointSlice with one endpoint per ``ready`` (None: readiness unset)."""
+    endpoints = []
+    for i, is_ready in enumerate(ready):
+        conditions = {} if is_ready is None else {"ready": is_ready}
+        endpoints.append({"addresses": [f"10.244.1.{5 + i}"], "conditions": conditions})
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": name,
+            "namespace": "default",
+            "labels": {"kubernetes.io/service-name": service},
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": [{"name": n, "port": p, "protocol": "TCP"} for n, p in ports.items()],
+    }
+
+
+def test_describe_service_reads_ready_endpoints_per_port_from_its_endpoint_slices() -> None:
+    cluster = FakeCluster()
+    http = {"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}
+    metrics = {"name": "metrics", "port": 9090, "targetPort": 9090, "protocol": "TCP"}
+    cluster.add(service("web", http, metrics))
+    ports = {"http": 8080, "metrics": 9090}
+    # the third endpoint is not ready; the fifth has no readiness, which counts as ready
+    cluster.add(endpoint_slice("web-x7k2p", "web", ports, True, True, False, True, None))
+    cluster.add(endpoint_slice("api-q9w8e", "api", ports, True))  # another Service's
     # the store defaults internalTrafficPolicy, which describe prints (and pads for)
     assert cluster.kubectl("describe svc web") == (
         "Name:                     web\n"
@@ -275,11 +321,37 @@ def test_describe_service_lists_ready_endpoints() -> None:
         "IPs:                      10.96.0.10\n"
         "Port:                     http  80/TCP\n"
         "TargetPort:               8080/TCP\n"
-        "Endpoints:                10.244.1.5:8080\n"
+        "Endpoints:                10.244.1.5:8080,10.244.1.6:8080,10.244.1.8:8080 + 1 more...\n"
+        "Port:                     metrics  9090/TCP\n"
+        "TargetPort:               9090/TCP\n"
+        "Endpoints:                10.244.1.5:9090,10.244.1.6:9090,10.244.1.8:9090 + 1 more...\n"
         "Session Affinity:         None\n"
         "Internal Traffic Policy:  Cluster\n"
         "Events:                   <none>\n"
     )
+
+
+def test_describe_service_endpoints_without_slices_without_ready_and_past_three() -> None:
+    cluster = FakeCluster()
+    cluster.add(service("web", {"port": 80, "targetPort": 80, "protocol": "TCP"}))
+    endpoints = [
+        line for line in cluster.kubectl("describe svc web").splitlines() if "Endp" in line
+    ]
+    assert endpoints == ["Endpoints:                <none>"]  # no EndpointSlice at all
+    cluster.add(endpoint_slice("web-x7k2p", "web", {"": 80}, False, False))
+    endpoints = [
+        line for line in cluster.kubectl("describe svc web").splitlines() if "Endp" in line
+    ]
+    assert endpoints == ["Endpoints:                "]  # a slice, but nobody is ready
+    cluster.store.delete("EndpointSlice", "web-x7k2p", "default")
+    cluster.add(endpoint_slice("web-x7k2p", "web", {"": 80}, True, True, True, False))
+    endpoints = [
+        line for line in cluster.kubectl("describe svc web").splitlines() if "Endp" in line
+    ]
+    # formatEndpointSlices marks "more" before it skips an unready fourth endpoint
+    assert endpoints == [
+        "Endpoints:                10.244.1.5:80,10.244.1.6:80,10.244.1.7:80 + 0 more..."
+    ]
 
 
 def test_describe_several_objects_separates_them_and_skips_events() -> None:
@@ -312,3 +384,13 @@ def test_describe_needs_a_type() -> None:
         'error: You must specify the type of resource to describe. Use "kubectl api-resources" '
         "for a complete list of supported resources.\n"
     )
+
+
+def test_describe_node_without_a_lease_says_it_failed_to_get_one() -> None:
+    cluster = FakeCluster()
+    cluster.add(node("node-1"), at=0)
+    assert (
+        "Unschedulable:      false\n"
+        'Lease:              Failed to get lease: leases.coordination.k8s.io "node-1" not found\n'
+        "Conditions:\n"
+    ) in cluster.kubectl("describe node node-1")

@@ -10,6 +10,7 @@ from test_kubectl_support import (
     container_status,
     deployment,
     event,
+    lease,
     node,
     pod,
     replica_set,
@@ -462,4 +463,101 @@ def test_horizontal_pod_autoscaler_table_shows_cpu_utilization_targets() -> None
     assert table([hpa], kind="HorizontalPodAutoscaler", now=NOW, options=TableOptions()) == (
         "NAME   REFERENCE        TARGETS        MINPODS   MAXPODS   REPLICAS   AGE\n"
         "web    Deployment/web   cpu: 42%/50%   1         10        3          5m\n"
+    )
+
+
+ENDPOINTS_WARNING = (
+    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+)
+
+
+def cluster_with_endpoints() -> FakeCluster:
+    cluster = FakeCluster()
+    endpoints = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "web", "namespace": "default"},
+        "subsets": [
+            {
+                "addresses": [{"ip": "10.244.1.5"}, {"ip": "10.244.2.3"}],
+                "notReadyAddresses": [{"ip": "10.244.1.6"}],
+                "ports": [{"port": 80, "protocol": "TCP"}],
+            }
+        ],
+    }
+    slice_ = {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": "web-x7k2p",
+            "namespace": "default",
+            "labels": {"kubernetes.io/service-name": "web"},
+        },
+        "addressType": "IPv4",
+        "endpoints": [
+            {"addresses": [ip], "conditions": {"ready": ip != "10.244.1.6"}}
+            for ip in ("10.244.1.5", "10.244.1.6", "10.244.2.3", "10.244.2.4")
+        ],
+        "ports": [
+            {"name": "http", "port": 80, "protocol": "TCP"},
+            {"name": "metrics", "port": 9090, "protocol": "TCP"},
+        ],
+    }
+    empty = {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {"name": "db-m4n5b", "namespace": "default"},
+        "addressType": "IPv4",
+        "endpoints": [],
+        "ports": [],
+    }
+    for obj in (endpoints, slice_, empty):
+        cluster.add(obj, at=60)
+    cluster.time = NOW
+    return cluster
+
+
+def test_get_endpoints_warns_first_that_v1_endpoints_are_deprecated() -> None:
+    out = FakeCluster().kubectl("get ep")
+    assert out.stderr == ENDPOINTS_WARNING + "No resources found in default namespace.\n"
+    out = cluster_with_endpoints().kubectl("get endpoints")
+    assert out == (
+        ENDPOINTS_WARNING + "NAME   ENDPOINTS                     AGE\n"
+        "web    10.244.1.5:80,10.244.2.3:80   4m\n"
+    )
+    assert out.stderr == ENDPOINTS_WARNING
+
+
+def test_the_endpoints_warning_comes_once_before_everything_else() -> None:
+    cluster = cluster_with_endpoints()
+    out = cluster.kubectl("get ep,endpointslices,endpoints -o name")
+    assert (
+        out
+        == (
+            ENDPOINTS_WARNING + "endpoints/web\n"
+            "endpointslice.discovery.k8s.io/db-m4n5b\n"  # the API server lists by name
+            "endpointslice.discovery.k8s.io/web-x7k2p\n"
+            "endpoints/web\n"
+        )
+    )
+
+
+def test_get_endpointslices_lists_ports_and_every_address_ready_or_not() -> None:
+    assert cluster_with_endpoints().kubectl("get endpointslices") == (
+        "NAME        ADDRESSTYPE   PORTS     ENDPOINTS                                      AGE\n"
+        "db-m4n5b    IPv4          <unset>   <unset>                                        4m\n"
+        "web-x7k2p   IPv4          80,9090   10.244.1.5,10.244.1.6,10.244.2.3 + 1 more...   4m\n"
+    )
+
+
+def test_get_leases_shows_each_holder() -> None:
+    cluster = FakeCluster()
+    cluster.store.create(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kube-node-lease"}}
+    )
+    for name in ("node-1", "node-2"):
+        cluster.add(lease(name, renewed=290), at=0)
+    cluster.time = NOW
+    assert cluster.kubectl("get leases -n kube-node-lease") == (
+        "NAME     HOLDER   AGE\nnode-1   node-1   5m\nnode-2   node-2   5m\n"
     )

@@ -17,10 +17,32 @@ from typing import Any
 import yaml
 
 from kube_lab.api.defaults import apply_defaults
+from kube_lab.api.errors import NotFound
 from kube_lab.api.kinds import by_kind
 from kube_lab.api.meta import Obj, owner_reference, timestamp
 from kube_lab.kubectl import Kubectl, KubectlOutput
+from kube_lab.metrics import Usage
 from kube_lab.store import Store, WatchEvent
+
+
+class FakeMetrics:
+    """metrics-server's answers, set by the test: ``samples[(namespace, pod)]``, ``nodes``."""
+
+    def __init__(self) -> None:
+        self.samples: dict[tuple[str, str], Usage] = {}
+        self.nodes: dict[str, Usage] = {}
+
+    def set_pod(self, name: str, cpu: int, memory_mi: int, namespace: str = "default") -> None:
+        self.samples[(namespace, name)] = Usage(cpu, memory_mi * 2**20, 15.0)
+
+    def set_node(self, name: str, cpu: int, memory_mi: int) -> None:
+        self.nodes[name] = Usage(cpu, memory_mi * 2**20, 15.0)
+
+    def pod(self, namespace: str, name: str) -> Usage | None:
+        return self.samples.get((namespace, name))
+
+    def node(self, node_name: str) -> Usage | None:
+        return self.nodes.get(node_name)
 
 
 class FakeCluster:
@@ -31,6 +53,9 @@ class FakeCluster:
         self.store = Store(clock=lambda: self.time)
         self._timeline: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
+        self.metrics = FakeMetrics()
+        #: what each container printed: ``printed[(namespace, pod, container)]``
+        self.printed: dict[tuple[str, str, str], str] = {}
         if kubelet_stop_seconds is not None:
             self.store.watch(lambda e: self._kubelet(e, kubelet_stop_seconds), kinds=["Pod"])
         for name in ("default", "kube-system"):
@@ -76,9 +101,17 @@ class FakeCluster:
             change()
         return True
 
-    def apply(self, manifest: Path) -> list[str]:
+    def logs(self, pod: str, *, namespace: str = "default", container: str | None = None) -> str:
+        if self.store.peek("Pod", pod, namespace) is None:
+            raise NotFound(f'pods "{pod}" not found')
+        return self.printed.get((namespace, pod, container or ""), "")
+
+    def apply(self, manifest: Path | Obj) -> list[str]:
         results = []
-        for doc in yaml.safe_load_all(manifest.read_text()):
+        docs = (
+            [manifest] if isinstance(manifest, dict) else yaml.safe_load_all(manifest.read_text())
+        )
+        for doc in docs:
             info = by_kind(doc["kind"])
             doc["metadata"].setdefault("namespace", "default")
             live = self.store.peek(
@@ -95,7 +128,7 @@ class FakeCluster:
             results.append(f"{kind}/{doc['metadata']['name']} {action}")
         return results
 
-    def create(self, manifest: Path) -> list[str]:
+    def create(self, manifest: Path | Obj) -> list[str]:
         return self.apply(manifest)
 
     def kubectl(self, command: str) -> KubectlOutput:
@@ -237,6 +270,20 @@ def node(
                 "systemUUID": "",
                 "bootID": "",
             },
+        },
+    }
+
+
+def lease(node_name: str, *, renewed: float) -> Obj:
+    """A kubelet's heartbeat Lease, renewed at ``renewed`` (a MicroTime, as kubelets write)."""
+    return {
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": node_name, "namespace": "kube-node-lease"},
+        "spec": {
+            "holderIdentity": node_name,
+            "leaseDurationSeconds": 40,
+            "renewTime": timestamp(renewed).replace("Z", ".250000Z"),
         },
     }
 

@@ -38,7 +38,9 @@ def test_failed_node_turns_not_ready_after_the_grace_period_and_is_tainted():
 
 def test_pods_are_evicted_after_300_seconds_and_replaced_elsewhere():
     cluster = healthy_cluster()
-    on_failed = {p["metadata"]["name"] for p in running(cluster) if p["spec"]["nodeName"] == "node-1"}
+    on_failed = {
+        p["metadata"]["name"] for p in running(cluster) if p["spec"]["nodeName"] == "node-1"
+    }
     assert on_failed
     cluster.fail_node("node-1")
     cluster.run_until(lambda: bool(cluster.get("node", "node-1")["spec"].get("taints")), 120)

@@ -84,7 +84,10 @@ def test_unknown_service_is_not_found_with_the_services_there_are():
 
 def test_blue_green_switch_loses_no_request():
     cluster = kl.Cluster(nodes=3)
-    blue, green = deployment("blue", replicas=2), deployment("green", replicas=2, image="nginx:1.28")
+    blue, green = (
+        deployment("blue", replicas=2),
+        deployment("green", replicas=2, image="nginx:1.28"),
+    )
     front = service("shop", selector={"app": "blue"})
     cluster.apply([blue, green, front])
     cluster.run(30)

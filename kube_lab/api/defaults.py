@@ -13,6 +13,7 @@ As in Go, an empty string or zero counts as unset for plain fields, while option
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -273,11 +274,211 @@ def _node(obj: Obj) -> None:
         status["allocatable"] = dict(status["capacity"])
 
 
+# --- kinds kube_lab stores but does not simulate -----------------------------------------
+
+
+def _template_spec(template: Any) -> None:
+    """Pod-spec defaults inside a pod template, so that its rules see what a server sees."""
+    spec = _object(template, "spec") if isinstance(template, dict) else None
+    if spec is not None:
+        _pod_spec(spec)
+
+
+def _job_spec(spec: dict[str, Any]) -> None:
+    """``SetDefaults_Job``."""
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    _default_nil(spec, "parallelism", 1)
+    _default_nil(spec, "backoffLimit", 6)
+    _default_nil(spec, "completionMode", "NonIndexed")
+    _default_nil(spec, "suspend", False)
+    if spec.get("podFailurePolicy") is None:
+        _default_nil(spec, "podReplacementPolicy", "TerminatingOrFailed")
+    _template_spec(spec.get("template"))
+
+
+def _job(obj: Obj) -> None:
+    spec = _object(obj, "spec")
+    if spec is not None:
+        _job_spec(spec)
+
+
+def _cron_job(obj: Obj) -> None:
+    """``SetDefaults_CronJob``."""
+    spec = _object(obj, "spec")
+    if spec is None:
+        return
+    _default_zero(spec, "concurrencyPolicy", "Allow")
+    _default_nil(spec, "suspend", False)
+    _default_nil(spec, "successfulJobsHistoryLimit", 3)
+    _default_nil(spec, "failedJobsHistoryLimit", 1)
+    job_template = spec.get("jobTemplate")
+    job_spec = _object(job_template, "spec") if isinstance(job_template, dict) else None
+    if job_spec is not None:
+        _template_spec(job_spec.get("template"))
+
+
+def _daemon_set(obj: Obj) -> None:
+    """``SetDefaults_DaemonSet``."""
+    spec = _object(obj, "spec")
+    if spec is None:
+        return
+    strategy = _object(spec, "updateStrategy")
+    if strategy is not None:
+        _default_zero(strategy, "type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            rolling_update = _object(strategy, "rollingUpdate")
+            if rolling_update is not None:
+                _default_nil(rolling_update, "maxUnavailable", 1)
+                _default_nil(rolling_update, "maxSurge", 0)
+    _default_nil(spec, "revisionHistoryLimit", 10)
+    _template_spec(spec.get("template"))
+
+
+def _stateful_set(obj: Obj) -> None:
+    """``SetDefaults_StatefulSet``."""
+    spec = _object(obj, "spec")
+    if spec is None:
+        return
+    _default_nil(spec, "replicas", 1)
+    _default_zero(spec, "podManagementPolicy", "OrderedReady")
+    strategy = _object(spec, "updateStrategy")
+    if strategy is not None:
+        _default_zero(strategy, "type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            rolling_update = _object(strategy, "rollingUpdate")
+            if rolling_update is not None:
+                _default_nil(rolling_update, "partition", 0)
+    _default_nil(spec, "revisionHistoryLimit", 10)
+    retention = _object(spec, "persistentVolumeClaimRetentionPolicy")
+    if retention is not None:
+        _default_zero(retention, "whenDeleted", "Retain")
+        _default_zero(retention, "whenScaled", "Retain")
+    _template_spec(spec.get("template"))
+
+
+def _pod_template(obj: Obj) -> None:
+    _template_spec(obj.get("template"))
+
+
+def _replication_controller(obj: Obj) -> None:
+    """``SetDefaults_ReplicationController``: selector and labels from the template's labels."""
+    spec = _object(obj, "spec")
+    if spec is None:
+        return
+    _default_nil(spec, "replicas", 1)
+    template = spec.get("template")
+    labels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    if isinstance(labels, dict) and labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        meta = _object(obj, "metadata")
+        if meta is not None and not meta.get("labels"):
+            meta["labels"] = dict(labels)
+    _template_spec(template)
+
+
+def _claim(obj: Obj) -> None:
+    """``SetDefaults_PersistentVolumeClaim``: a new claim is ``Pending``."""
+    spec = _object(obj, "spec")
+    if spec is not None:
+        _default_nil(spec, "volumeMode", "Filesystem")
+    status = _object(obj, "status")
+    if status is not None:
+        _default_zero(status, "phase", "Pending")
+
+
+def _volume(obj: Obj) -> None:
+    """``SetDefaults_PersistentVolume``."""
+    spec = _object(obj, "spec")
+    if spec is not None:
+        _default_zero(spec, "persistentVolumeReclaimPolicy", "Retain")
+        _default_nil(spec, "volumeMode", "Filesystem")
+    status = _object(obj, "status")
+    if status is not None:
+        _default_zero(status, "phase", "Pending")
+
+
+def _secret(obj: Obj) -> None:
+    """``type: Opaque``; ``stringData`` is written into ``data`` (base64) and not kept."""
+    _default_zero(obj, "type", "Opaque")
+    strings = obj.get("stringData")
+    if not isinstance(strings, dict) or not all(isinstance(v, str) for v in strings.values()):
+        return
+    data = _object(obj, "data")
+    if data is None:
+        return
+    for name, text in strings.items():
+        data[name] = base64.b64encode(text.encode()).decode()
+    del obj["stringData"]
+
+
+def _horizontal_pod_autoscaler(obj: Obj) -> None:
+    """``SetDefaults_HorizontalPodAutoscaler`` (autoscaling/v2): 1 pod minimum, 80 % CPU,
+    and the default scaling behaviour written out in full."""
+    spec = _object(obj, "spec")
+    if spec is None:
+        return
+    _default_nil(spec, "minReplicas", 1)
+    _default_nil(
+        spec,
+        "metrics",
+        [
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": 80},
+                },
+            }
+        ],
+    )
+    behavior = _object(spec, "behavior") if "behavior" in spec else None
+    if behavior is None:
+        spec["behavior"] = behavior = {}
+    for direction, rules in HPA_BEHAVIOR.items():
+        current = behavior.get(direction)
+        if current is None:
+            behavior[direction] = deep_copy(rules)
+        elif isinstance(current, dict):
+            for field, value in rules.items():
+                _default_nil(current, field, deep_copy(value))
+
+
+#: autoscaling/v2's default ``behavior`` (``GenerateHPAScaleUpRules`` and ``...DownRules``):
+#: up by 4 pods or 100 % per 15 s, at once; down by 100 % per 15 s, after the controller's
+#: 300 s stabilization window.
+HPA_BEHAVIOR: dict[str, dict[str, Any]] = {
+    "scaleUp": {
+        "stabilizationWindowSeconds": 0,
+        "selectPolicy": "Max",
+        "policies": [
+            {"type": "Pods", "value": 4, "periodSeconds": 15},
+            {"type": "Percent", "value": 100, "periodSeconds": 15},
+        ],
+    },
+    "scaleDown": {  # no stabilizationWindowSeconds: unset means the controller's 300 s
+        "selectPolicy": "Max",
+        "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}],
+    },
+}
+
+
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
+    "HorizontalPodAutoscaler": _horizontal_pod_autoscaler,
     "Namespace": _namespace,
     "Node": _node,
     "Pod": _pod,
     "Service": _service,
     "ReplicaSet": _replica_set,
     "Deployment": _deployment,
+    "Job": _job,
+    "CronJob": _cron_job,
+    "DaemonSet": _daemon_set,
+    "StatefulSet": _stateful_set,
+    "PodTemplate": _pod_template,
+    "ReplicationController": _replication_controller,
+    "PersistentVolumeClaim": _claim,
+    "PersistentVolume": _volume,
+    "Secret": _secret,
 }

@@ -8,21 +8,39 @@ API server issue serialises them as ``Status`` objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+#: ``FieldError.type`` of a field that strict decoding does not know (HTTP 400, no validation).
+UNKNOWN_FIELD = "unknown field"
+#: ``FieldError.type`` of a value the API server's JSON decoder cannot decode (HTTP 400).
+UNDECODABLE = "cannot decode"
+#: ``FieldError.type`` of an undecodable ``metadata`` that kubectl itself refuses to send.
+CLIENT_UNDECODABLE = "unable to decode"
+DECODING = (UNKNOWN_FIELD, UNDECODABLE, CLIENT_UNDECODABLE)
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid field, as ``field.Error`` in Kubernetes' validation package."""
+    """One invalid field, as ``field.Error`` in Kubernetes' validation package.
+
+    Decoding problems (``type`` in :data:`DECODING`) print as the decoder words them:
+    ``unknown field "spec.replica"``, or ``detail`` (``json: cannot unmarshal ...``).
+    ``line`` is where the field is in the YAML it came from, when known.
+    """
 
     path: str  # spec.template.spec.containers[0].image
     type: str  # "Required value", "Invalid value", "Unsupported value", "Duplicate value" ...
     detail: str = ""
     value: Any = None
     has_value: bool = False
+    line: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
+        if self.type == UNKNOWN_FIELD:
+            return f'unknown field "{self.path}"'
+        if self.type in DECODING:
+            return self.detail
         text = f"{self.path}: {self.type}"
         if self.has_value:
             text += f": {_render_value(self.value)}"
@@ -60,6 +78,21 @@ def duplicate(path: str, value: Any) -> FieldError:
 
 def forbidden(path: str, detail: str) -> FieldError:
     return FieldError(path, "Forbidden", detail)
+
+
+def unknown_field(path: str) -> FieldError:
+    """A field strict decoding rejects; ``path`` as the decoder spells it."""
+    return FieldError(path, UNKNOWN_FIELD)
+
+
+def undecodable(path: str, message: str, *, client: bool = False) -> FieldError:
+    """A value the decoder cannot decode at ``path``; ``message`` is the decoder's."""
+    return FieldError(path, CLIENT_UNDECODABLE if client else UNDECODABLE, message)
+
+
+def is_decoding(errors: list[FieldError]) -> bool:
+    """Whether ``errors`` came from decoding (reported instead of validation errors)."""
+    return bool(errors) and all(error.type in DECODING for error in errors)
 
 
 class StatusError(Exception):
@@ -115,6 +148,23 @@ class ManifestError(StatusError):
     def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
         super().__init__(message)
         self.errors = list(errors or [])
+
+
+def decoding_message(kind: str, api_version: str, errors: list[FieldError]) -> str:
+    """The API server's 400 for a body it cannot decode into ``kind``::
+
+        Deployment in version "v1" cannot be handled as a Deployment: strict decoding
+        error: unknown field "spec.replica"
+
+    One undecodable value is reported alone; otherwise every unknown field, in order.
+    """
+    version = api_version.rpartition("/")[2]
+    undecodable_values = [e for e in errors if e.type != UNKNOWN_FIELD]
+    if undecodable_values:
+        body = str(undecodable_values[0])
+    else:
+        body = "strict decoding error: " + ", ".join(str(e) for e in errors)
+    return f'{kind} in version "{version}" cannot be handled as a {kind}: {body}'
 
 
 def invalid_message(qualified_kind: str, name: str, errors: list[FieldError]) -> str:

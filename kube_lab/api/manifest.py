@@ -13,23 +13,39 @@ that a batch with one bad document changes nothing.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kube_lab.api.defaults import apply_defaults
-from kube_lab.api.errors import FieldError, ManifestError, invalid_message
-from kube_lab.api.kinds import by_kind, supported_api_versions
+from kube_lab.api.errors import (
+    CLIENT_UNDECODABLE,
+    FieldError,
+    ManifestError,
+    decoding_message,
+    invalid_message,
+    is_decoding,
+)
+from kube_lab.api.kinds import REFUSED, by_kind, supported_api_versions
 from kube_lab.api.meta import Obj
+from kube_lab.api.schemas import KUBERNETES_VERSION
+from kube_lab.api.simulation import notices
 from kube_lab.api.validation import validate
 
 ManifestSource = str | os.PathLike[str] | Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+#: A map key in a field path (``metadata.labels[app]``), spelled as YAML paths spell it.
+_MAP_KEY = re.compile(r"\[([^\]0-9][^\]]*)\]")
+
+#: How kubectl names a manifest it read from standard input (``kubectl apply -f -``).
+_STDIN = '"STDIN"'
 
 #: What ``kubectl apply -f <directory>`` picks up.
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -62,6 +78,20 @@ class Document:
     index: int = 0  # 0-based position of its document in the YAML stream
     line: int | None = None  # 1-based line where it starts (YAML input only)
     total: int = 1  # how many objects were read from the same source
+    #: The line of every field (``spec.template.spec.containers[0].image``; map keys after a
+    #: dot, ``metadata.labels.app``), for YAML input.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, path: str) -> int | None:
+        """The line of ``path`` or, if it is not in the YAML (a required field left out),
+        of its nearest ancestor that is."""
+        path = _MAP_KEY.sub(r".\1", path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.line
 
 
 class ManifestLoadError(ManifestError):
@@ -79,6 +109,8 @@ class _Raw:
     index: int
     line: int | None
     item_lines: tuple[int, ...] = ()  # where the items of a ``kind: List`` start
+    lines: Mapping[str, int] = field(default_factory=dict)  # of every field
+    item_fields: tuple[Mapping[str, int], ...] = ()  # of every field of each List item
 
 
 class _Loader(yaml.SafeLoader):
@@ -102,7 +134,8 @@ def load_documents(source: ManifestSource) -> list[Document]:
     raws = [item for raw in _read(source) for item in _expand_list(raw)]
     counts = Counter(raw.source for raw in raws)
     documents = [
-        Document(raw.value, raw.source, raw.index, raw.line, counts[raw.source]) for raw in raws
+        Document(raw.value, raw.source, raw.index, raw.line, counts[raw.source], raw.lines)
+        for raw in raws
     ]
     problems = [problem for problem in map(_problem, documents) if problem]
     if problems:
@@ -116,22 +149,44 @@ def prepare(source: ManifestSource) -> list[Obj]:
     Nothing is applied here: the caller applies the returned objects only if this returns.
     The :class:`ManifestError` message has one line per bad document, as the API server
     words it (``Deployment.apps "web" is invalid: ...``), prefixed with where the document
-    came from when that is known; its ``errors`` hold every field error.
+    came from when that is known; its ``errors`` hold every field error, with its line.
     """
-    prepared: list[Obj] = []
-    messages: list[str] = []
-    field_errors: list[FieldError] = []
+    checked = check(source)
+    if checked.failures:
+        errors = [error for _, error in checked.errors]
+        raise ManifestError("\n".join(checked.failures), errors)
+    return checked.objects
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: the objects that are valid (defaulted), a line per bad
+    document, every field error with the document it is in, and the notices of
+    :mod:`kube_lab.api.simulation` for the valid ones."""
+
+    objects: list[Obj]
+    failures: list[str]
+    errors: list[tuple[Document, FieldError]]
+    notices: list[str]
+
+
+def check(source: ManifestSource) -> Checked:
+    """:func:`prepare` without raising for invalid documents (unreadable ones still raise
+    :class:`ManifestLoadError`): what ``kube-lab validate`` reports."""
+    objects: list[Obj] = []
+    failures: list[str] = []
+    errors: list[tuple[Document, FieldError]] = []
+    told: list[str] = []
     for document in load_documents(source):
         obj = apply_defaults(document.obj)
-        errors = validate(obj)
-        if errors:
-            messages.append(rejection(document, problems=errors, obj=obj))
-            field_errors.extend(errors)
+        problems = located(document, validate(obj))
+        if problems:
+            failures.append(rejection(document, problems=problems, obj=obj))
+            errors.extend((document, problem) for problem in problems)
         else:
-            prepared.append(obj)
-    if messages:
-        raise ManifestError("\n".join(messages), field_errors)
-    return prepared
+            objects.append(obj)
+            told.extend(notices(document.obj))
+    return Checked(objects, failures, errors, told)
 
 
 def rejection(
@@ -145,14 +200,28 @@ def rejection(
     invalid: ...`` for ``problems`` found in ``obj`` (default: the document's object),
     prefixed with where the document came from (``error when creating "web.yaml" ...``).
     """
+    where = _where(document)
     if problems:
         target = obj if obj is not None else document.obj
         meta = target.get("metadata")
         name = meta.get("name") if isinstance(meta, dict) else None
-        kind = by_kind(target["kind"]).qualified_kind
-        message = invalid_message(kind, name if isinstance(name, str) else "", list(problems))
-    where = _where(document)
+        if problems[0].type == CLIENT_UNDECODABLE:
+            # kubectl decodes metadata itself and never sends what it cannot read.
+            return f"unable to decode {where or _STDIN}: {problems[0]}"
+        if is_decoding(list(problems)):
+            kind = str(target["kind"])
+            message = decoding_message(kind, str(target.get("apiVersion")), list(problems))
+        else:
+            kind = by_kind(target["kind"]).qualified_kind
+            message = invalid_message(kind, name if isinstance(name, str) else "", list(problems))
     return f"error when creating {where}: {message}" if where else message
+
+
+def located(document: Document, problems: Sequence[FieldError]) -> list[FieldError]:
+    """``problems`` with the YAML line of each field (see :meth:`Document.line_of`)."""
+    if not document.lines:
+        return list(problems)
+    return [replace(problem, line=document.line_of(problem.path)) for problem in problems]
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -193,7 +262,8 @@ def _parse(text: str, source: str | None) -> list[_Raw]:
             value = _jsonable(loader.construct_document(node)) if node is not None else None
             if node is not None and value is not None:
                 line = node.start_mark.line + 1
-                raws.append(_Raw(value, source, position, line, _item_lines(node)))
+                lines, items = _field_lines(node)
+                raws.append(_Raw(value, source, position, line, _item_lines(node), lines, items))
             position += 1
     except yaml.YAMLError as error:
         raise ManifestLoadError(_yaml_message(error, source)) from None
@@ -209,6 +279,39 @@ def _item_lines(node: yaml.Node) -> tuple[int, ...]:
         if key_node.value == "items" and isinstance(value_node, yaml.SequenceNode):
             return tuple(item.start_mark.line + 1 for item in value_node.value)
     return ()
+
+
+def _field_lines(node: yaml.Node) -> tuple[dict[str, int], tuple[dict[str, int], ...]]:
+    """The line of every field under ``node``, and of every field of each ``items`` entry
+    (for a ``kind: List``)."""
+    lines: dict[str, int] = {}
+    _collect_lines(node, "", lines)
+    items: tuple[dict[str, int], ...] = ()
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == "items" and isinstance(value_node, yaml.SequenceNode):
+                items = tuple(_lines_of(item) for item in value_node.value)
+    return lines, items
+
+
+def _lines_of(node: yaml.Node) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    _collect_lines(node, "", lines)
+    return lines
+
+
+def _collect_lines(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child_path = f"{path}.{key}" if path else key
+            lines.setdefault(child_path, key_node.start_mark.line + 1)
+            _collect_lines(value_node, child_path, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            child_path = f"{path}[{i}]"
+            lines.setdefault(child_path, item.start_mark.line + 1)
+            _collect_lines(item, child_path, lines)
 
 
 def _jsonable(value: Any) -> Any:
@@ -251,8 +354,15 @@ def _expand_list(raw: _Raw) -> list[_Raw]:
     ):
         return [raw]
     lines = raw.item_lines
+    fields = raw.item_fields
     return [
-        _Raw(item, raw.source, raw.index, lines[i] if i < len(lines) else raw.line)
+        _Raw(
+            item,
+            raw.source,
+            raw.index,
+            lines[i] if i < len(lines) else raw.line,
+            lines=fields[i] if i < len(fields) else {},
+        )
         for i, item in enumerate(value["items"])
     ]
 
@@ -270,16 +380,27 @@ def _problem(document: Document) -> str:
     if unset:
         return _validating(where, unset[0] if len(unset) == 1 else f"[{', '.join(unset)}]")
     kind, version = obj["kind"], obj["apiVersion"]
-    if supported_api_versions().get(kind) == version:
+    served = supported_api_versions()
+    if served.get(kind) == version:
         return ""
+    reason = REFUSED.get(f"{version}/{kind}")
+    if reason and kind not in served:
+        prefix = f"error when creating {where}: " if where else ""
+        return f"{prefix}kube_lab does not serve {kind} ({version}): {reason}"
     meta = obj.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
     origin = f" from {where}" if where else ""
-    supported = ", ".join(f"{k} ({v})" for k, v in supported_api_versions().items())
+    if kind in served:
+        hint = f"kube_lab serves {kind} as {served[kind]}"
+    else:
+        hint = f"kube_lab serves the built-in kinds of Kubernetes {KUBERNETES_VERSION}"
+        close = difflib.get_close_matches(kind, list(served), n=1)
+        if close:
+            hint += f" (did you mean {close[0]}?)"
     return (
         f'resource mapping not found for name: "{_text(meta, "name")}" '
         f'namespace: "{_text(meta, "namespace")}"{origin}: '
-        f'no matches for kind "{kind}" in version "{version}"; kube_lab supports: {supported}'
+        f'no matches for kind "{kind}" in version "{version}"; {hint}'
     )
 
 

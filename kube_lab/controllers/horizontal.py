@@ -19,6 +19,7 @@ import math
 from typing import Any
 
 from kube_lab.api import pods as podutil
+from kube_lab.api.defaults import HPA_BEHAVIOR
 from kube_lab.api.kinds import lookup
 from kube_lab.api.meta import Obj, deep_copy, set_condition, timestamp
 from kube_lab.api.quantity import format_cpu
@@ -31,27 +32,14 @@ from kube_lab.store import Store
 COMPONENT = "horizontal-pod-autoscaler"
 SYNC_PERIOD = 15.0
 TOLERANCE = 0.1
-DEFAULT_BEHAVIOR: dict[str, dict[str, Any]] = {
-    "scaleUp": {
-        "stabilizationWindowSeconds": 0,
-        "selectPolicy": "Max",
-        "policies": [
-            {"type": "Pods", "value": 4, "periodSeconds": 15},
-            {"type": "Percent", "value": 100, "periodSeconds": 15},
-        ],
-    },
-    "scaleDown": {
-        "stabilizationWindowSeconds": 300,
-        "selectPolicy": "Max",
-        "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}],
-    },
-}
+#: ``--horizontal-pod-autoscaler-downscale-stabilization``, used when behavior leaves it unset
+SCALE_DOWN_WINDOW = 300
 _REASON = "cpu resource utilization (percentage of request)"
 
 
 def _behavior(hpa: Obj, direction: str) -> dict[str, Any]:
     given = (hpa["spec"].get("behavior") or {}).get(direction) or {}
-    return {**DEFAULT_BEHAVIOR[direction], **given}
+    return {**HPA_BEHAVIOR[direction], **given}
 
 
 def _cpu_target(hpa: Obj) -> int | None:
@@ -102,6 +90,13 @@ class HorizontalPodAutoscalerController:
             self._warn_once(hpa, "FailedGetScale", message)
             self._save(hpa, updated)
             return
+        self._condition(
+            updated,
+            "AbleToScale",
+            "True",
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale",
+        )
         current = int(target["spec"].get("replicas", 1))
         key = f"{namespace}/{hpa['metadata']['name']}"
         proposal = self._from_metrics(hpa, updated, target, current)
@@ -275,8 +270,8 @@ class HorizontalPodAutoscalerController:
     def _stabilize(self, key: str, hpa: Obj, desired: int, current: int, now: float) -> int:
         history = self._recommendations.setdefault(key, [])
         history.append((now, desired))
-        up = _behavior(hpa, "scaleUp")["stabilizationWindowSeconds"]
-        down = _behavior(hpa, "scaleDown")["stabilizationWindowSeconds"]
+        up = _behavior(hpa, "scaleUp").get("stabilizationWindowSeconds", 0)
+        down = _behavior(hpa, "scaleDown").get("stabilizationWindowSeconds", SCALE_DOWN_WINDOW)
         horizon = max(up, down)
         history[:] = [(t, r) for t, r in history if now - t <= horizon]
         up_floor = min(r for t, r in history if now - t <= up)

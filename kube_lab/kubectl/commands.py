@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kube_lab.api.errors import StatusError
-from kube_lab.kubectl import describe, edits, get, manifests, nodes, rollout
+from kube_lab.kubectl import (
+    autoscale,
+    describe,
+    edits,
+    get,
+    logs,
+    manifests,
+    nodes,
+    rollout,
+    top,
+)
 from kube_lab.kubectl.context import DEFAULT_NAMESPACE, ClusterLike, Context
 from kube_lab.kubectl.flags import GLOBAL_FLAGS, Flag, ParsedArgs, parse
 from kube_lab.kubectl.output import (
@@ -28,9 +38,14 @@ from kube_lab.kubectl.output import (
 
 @dataclass(frozen=True)
 class Verb:
-    name: str  # "get", "rollout status"
+    name: str  # "get", "rollout status", "top pods" (an alias)
     flags: tuple[Flag, ...]
     run: Callable[[Context, ParsedArgs], None]
+    command: str = ""  # the command's own name, which cobra's hints use: "top pod"
+
+    @property
+    def path(self) -> str:
+        return self.command or self.name
 
 
 VERBS = {
@@ -53,6 +68,16 @@ VERBS = {
         Verb("cordon", nodes.CORDON_FLAGS, nodes.cordon),
         Verb("uncordon", nodes.CORDON_FLAGS, nodes.uncordon),
         Verb("drain", nodes.DRAIN_FLAGS, nodes.drain),
+        Verb("logs", logs.FLAGS, logs.logs),
+        Verb("autoscale", autoscale.FLAGS, autoscale.autoscale),
+        *(
+            Verb(f"top {alias}", top.POD_FLAGS, top.top_pod, "top pod")
+            for alias in ("pod", "pods", "po")
+        ),
+        *(
+            Verb(f"top {alias}", top.NODE_FLAGS, top.top_node, "top node")
+            for alias in ("node", "nodes", "no")
+        ),
     )
 }
 GROUPS = {name.split()[0] for name in VERBS if " " in name}
@@ -82,7 +107,7 @@ class Kubectl:
         if tokens and tokens[0] == "kubectl":
             tokens = tokens[1:]
         verb, rest = _find_verb(tokens)
-        flags = parse(rest, verb.flags + GLOBAL_FLAGS, command=verb.name)
+        flags = parse(rest, verb.flags + GLOBAL_FLAGS, command=verb.path)
         ctx.namespace = flags["namespace"] or DEFAULT_NAMESPACE
         ctx.all_namespaces = bool(flags.values.get("all-namespaces"))
         verb.run(ctx, flags)

@@ -38,8 +38,39 @@ ALL_CATEGORY = (
 )
 
 
+#: What the API server adds to every answer about v1 Endpoints since Kubernetes 1.33.
+ENDPOINTS_WARNING = (
+    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+)
+
+
+class UsageLike(Protocol):
+    """One metrics sample (:class:`kube_lab.metrics.Usage`)."""
+
+    @property
+    def cpu(self) -> int: ...  # millicores
+
+    @property
+    def memory(self) -> int: ...  # bytes
+
+
+class MetricsLike(Protocol):
+    """The metrics API (metrics-server) ``kubectl top`` reads; None: no sample (yet)."""
+
+    def pod(self, namespace: str, name: str) -> UsageLike | None: ...
+
+    def node(self, node_name: str) -> UsageLike | None: ...
+
+
 class ClusterLike(Protocol):
     """The part of :class:`kube_lab.cluster.Cluster` kubectl talks to."""
+
+    @property
+    def metrics(self) -> MetricsLike: ...
+
+    def logs(self, pod: str, *, namespace: str = ..., container: str | None = ...) -> str:
+        """What a container printed, as the kubelet serves it (``kubectl logs``)."""
+        ...
 
     @property
     def store(self) -> Store: ...
@@ -83,6 +114,7 @@ class Context:
     namespace: str = DEFAULT_NAMESPACE
     all_namespaces: bool = False
     chunks: list[tuple[str, str]] = field(default_factory=list)
+    warnings: set[str] = field(default_factory=set)
 
     @property
     def store(self) -> Store:
@@ -97,6 +129,12 @@ class Context:
 
     def err(self, text: str) -> None:
         self.chunks.append(("err", text))
+
+    def warn(self, text: str) -> None:
+        """A server's ``Warning:`` header, printed once per run as kubectl dedupes them."""
+        if text not in self.warnings:
+            self.warnings.add(text)
+            self.err(text)
 
     def scope(self, info: KindInfo) -> str | None:
         """The namespace to read a kind in: ``""`` if cluster-scoped, None for ``-A``."""
@@ -150,6 +188,8 @@ class Context:
     def select(self, requests: list[Request], *, selector: str = "") -> Selection:
         """Fetch what ``requests`` ask for; NotFound and friends collected, not raised."""
         label_selector = self.label_selector(selector)
+        if any(r.info.kind == "Endpoints" for r in requests):
+            self.warn(ENDPOINTS_WARNING)
         groups: list[tuple[KindInfo, list[Obj]]] = []
         errors: list[Exception] = []
         for request in requests:

@@ -3,8 +3,10 @@
 Each describer writes tab-separated ``Label:\\tvalue`` lines at indentation levels of two
 spaces (kubectl's ``PrefixWriter``) and one tabwriter (``minwidth=0, padding=2``) aligns
 them, block by block, exactly as ``pkg/describe/describe.go`` does; the ``Events:``
-table comes last. Implemented for Pod, Node, Deployment, ReplicaSet, Service and
-Namespace, with the fields kube_lab objects carry.
+table comes last. Implemented for Pod, Node, Deployment, ReplicaSet, Service, Namespace
+and HorizontalPodAutoscaler, with the fields kube_lab objects carry; a Service's
+``Endpoints:`` come from its EndpointSlices and a Node's ``Lease:`` from
+``kube-node-lease``, as kubectl reads them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from kube_lab.kubectl.tabwriter import align
 SKIP_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})
 MAX_ANNOTATION_LENGTH = 140
 RESOURCE_NAMES = ("cpu", "memory")
+NODE_LEASE_NAMESPACE = "kube-node-lease"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 class Writer:
@@ -511,6 +515,7 @@ def describe_node(ctx: Context, node: Obj, show_events: bool) -> str:
     w.write(0, f"CreationTimestamp:\t{rfc1123z(meta['creationTimestamp'])}\n")
     _multiline(w, "Taints", _taints(spec.get("taints") or []))
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    _node_lease(ctx, w, meta["name"])
     conditions = status.get("conditions") or []
     if conditions:
         w.write(
@@ -558,6 +563,20 @@ def describe_node(ctx: Context, node: Obj, show_events: bool) -> str:
     if show_events:
         _events(ctx, w, node)
     return w.text()
+
+
+def _node_lease(ctx: Context, w: Writer, name: str) -> None:
+    """``describeNodeLease``: the kubelet's heartbeat Lease in ``kube-node-lease``."""
+    try:
+        lease = ctx.store.get("Lease", name, NODE_LEASE_NAMESPACE)
+    except NotFound as error:
+        w.write(0, f"Lease:\tFailed to get lease: {error}\n")
+        return
+    spec = lease.get("spec") or {}
+    w.write(0, "Lease:\n")
+    w.write(1, f"HolderIdentity:\t{spec.get('holderIdentity') or '<unset>'}\n")
+    for title, key in (("AcquireTime", "acquireTime"), ("RenewTime", "renewTime")):
+        w.write(1, f"{title}:\t{rfc1123z(spec[key]) if spec.get(key) else '<unset>'}\n")
 
 
 def _node_pods(ctx: Context, w: Writer, node: Obj) -> None:
@@ -703,16 +722,22 @@ def describe_service(ctx: Context, svc: Obj, show_events: bool) -> str:
         w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
     if spec.get("externalName"):
         w.write(0, f"External Name:\t{spec['externalName']}\n")
-    ready = _ready_pod_ips(ctx, svc)
+    slices = ctx.store.list(
+        "EndpointSlice",
+        meta.get("namespace", ""),
+        from_match_labels({SERVICE_NAME_LABEL: meta["name"]}),
+    )
     for port in spec.get("ports") or []:
         name = port.get("name") or "<unset>"
         protocol = port.get("protocol") or "TCP"
         target = port.get("targetPort", port["port"])
         w.write(0, f"Port:\t{name}\t{port['port']}/{protocol}\n")
         w.write(0, f"TargetPort:\t{target}/{protocol}\n")
+        if port.get("appProtocol"):
+            w.write(0, f"AppProtocol:\t{port['appProtocol']}\n")
         if port.get("nodePort"):
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
-        w.write(0, f"Endpoints:\t{_endpoint_list(ready, target)}\n")
+        w.write(0, f"Endpoints:\t{_slice_endpoints(slices, port.get('name') or '')}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
     if spec.get("externalTrafficPolicy"):
         w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
@@ -723,40 +748,36 @@ def describe_service(ctx: Context, svc: Obj, show_events: bool) -> str:
     return w.text()
 
 
-def _ready_pod_ips(ctx: Context, svc: Obj) -> list[tuple[str, Obj]]:
-    """The ready pods the Service selects, as its EndpointSlices would list them."""
-    selector = (svc.get("spec") or {}).get("selector")
-    if not selector:
-        return []
-    found = []
-    for pod in ctx.store.list(
-        "Pod", svc["metadata"].get("namespace", ""), from_match_labels(selector)
-    ):
-        condition = get_condition(pod, "Ready")
-        ip = (pod.get("status") or {}).get("podIP")
-        if ip and condition is not None and condition.get("status") == "True":
-            found.append((str(ip), pod))
-    return found
-
-
-def _endpoint_list(ready: list[tuple[str, Obj]], target: Any) -> str:
-    """``formatEndpointSlices``: up to three ``ip:port``, then ``+ N more...``."""
-    if not ready:
+def _slice_endpoints(slices: list[Obj], port_name: str) -> str:
+    """``formatEndpointSlices``: the ready ``ip:port`` of one Service port, read from the
+    EndpointSlices the endpointslice controller wrote; three, then ``+ N more...`` (Go's
+    loop, quirks included: an unready endpoint met after the third still says ``more``)."""
+    if not slices:
         return "<none>"
-    addresses = [f"{ip}:{_target_port(pod, target)}" for ip, pod in ready]
-    shown = ",".join(addresses[:3])
-    return f"{shown} + {len(addresses) - 3} more..." if len(addresses) > 3 else shown
+    shown: list[str] = []
+    more = False
+    count = 0
+    for eps in slices:
+        ports = eps.get("ports") or []
+        # a headless Service without ports lists bare addresses
+        targets = [None] if not ports else [p for p in ports if (p.get("name") or "") == port_name]
+        for port in targets:
+            for endpoint in eps.get("endpoints") or []:
+                if len(shown) == 3:
+                    more = True
+                if (endpoint.get("conditions") or {}).get("ready") is False:
+                    continue  # unset readiness counts as ready
+                address = endpoint["addresses"][0]
+                if not more:
+                    shown.append(address if port is None else _host_port(address, port["port"]))
+                count += 1
+    text = ",".join(shown)
+    return f"{text} + {count - 3} more..." if more else text
 
 
-def _target_port(pod: Obj, target: Any) -> Any:
-    """A named target port resolves through the pod's container ports."""
-    if isinstance(target, int):
-        return target
-    for container in (pod.get("spec") or {}).get("containers") or []:
-        for port in container.get("ports") or []:
-            if port.get("name") == target:
-                return port["containerPort"]
-    return target
+def _host_port(ip: str, port: Any) -> str:
+    """Go's ``net.JoinHostPort``: IPv6 addresses in brackets."""
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 
 
 def describe_namespace(ctx: Context, namespace: Obj, show_events: bool) -> str:
@@ -773,7 +794,114 @@ def describe_namespace(ctx: Context, namespace: Obj, show_events: bool) -> str:
     return w.text()
 
 
+def describe_hpa(ctx: Context, hpa: Obj, show_events: bool) -> str:
+    """``describeHorizontalPodAutoscalerV2``: target, metrics (current / target), replica
+    bounds, behavior when set, the target's pods, conditions and events."""
+    meta, spec, status = hpa["metadata"], hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    w = Writer()
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(meta['creationTimestamp'])}\n")
+    w.write(0, f"Reference:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+    w.write(0, "Metrics:\t( current / target )\n")
+    currents = status.get("currentMetrics") or []
+    for i, metric in enumerate(spec.get("metrics") or []):
+        current = currents[i] if i < len(currents) else {}
+        _hpa_metric(w, metric, current)
+    low = spec.get("minReplicas")
+    w.write(0, f"Min replicas:\t{'<unset>' if low is None else low}\n")
+    w.write(0, f"Max replicas:\t{spec.get('maxReplicas', 0)}\n")
+    behavior = spec.get("behavior")
+    if behavior is not None:
+        w.write(0, "Behavior:\n")
+        for title, key in (("Scale Up", "scaleUp"), ("Scale Down", "scaleDown")):
+            _hpa_direction(w, title, behavior.get(key))
+    replicas, desired = status.get("currentReplicas", 0), status.get("desiredReplicas", 0)
+    w.write(0, f"{ref.get('kind', '')} pods:\t{replicas} current / {desired} desired\n")
+    conditions = status.get("conditions") or []
+    if conditions:
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tReason\tMessage\n")
+        w.write(1, "----\t------\t------\t-------\n")
+        for c in conditions:
+            w.write(
+                1, f"{c['type']}\t{c['status']}\t{c.get('reason', '')}\t{c.get('message', '')}\n"
+            )
+    if show_events:
+        _events(ctx, w, hpa)
+    return w.text()
+
+
+def _hpa_metric(w: Writer, metric: dict[str, Any], current: dict[str, Any]) -> None:
+    """One line of the Metrics block, for the source types the API defines."""
+    kind = metric.get("type")
+    if kind in ("Resource", "ContainerResource"):
+        source = metric.get("resource" if kind == "Resource" else "containerResource") or {}
+        now = current.get("resource" if kind == "Resource" else "containerResource")
+        where = (
+            f"resource {source.get('name', '')} on pods"
+            if kind == "Resource"
+            else f'resource {source.get("name", "")} of container "{source.get("container", "")}" '
+            "on pods"
+        )
+        w.write(1, where)
+        target = source.get("target") or {}
+        if target.get("averageValue") is not None:
+            value = ((now or {}).get("current") or {}).get("averageValue")
+            shown = "<unknown>" if now is None else _go_quantity(value)
+            w.write(0, f":\t{shown} / {canonical_quantity(target['averageValue'])}\n")
+            return
+        used = ((now or {}).get("current") or {}).get("averageUtilization")
+        shown = "<unknown>"
+        if used is not None:
+            average = ((now or {}).get("current") or {}).get("averageValue")
+            shown = f"{used}% ({_go_quantity(average)})"
+        wanted = target.get("averageUtilization")
+        w.write(
+            1,
+            f"(as a percentage of request):\t{shown} / "
+            f"{'<auto>' if wanted is None else f'{wanted}%'}\n",
+        )
+    elif kind == "Pods":
+        source = metric.get("pods") or {}
+        value = ((current.get("pods") or {}).get("current") or {}).get("averageValue")
+        shown = "<unknown>" if not current.get("pods") else _go_quantity(value)
+        target = canonical_quantity((source.get("target") or {}).get("averageValue") or 0)
+        name = (source.get("metric") or {}).get("name", "")
+        w.write(1, f'"{name}" on pods:\t{shown} / {target}\n')
+    else:
+        w.write(1, f'<unknown metric type "{kind}">\n')
+
+
+def _go_quantity(value: Any) -> str:
+    """``(*Quantity).String()``, which prints ``<nil>`` for a missing quantity."""
+    return "<nil>" if value is None else canonical_quantity(value)
+
+
+def _hpa_direction(w: Writer, title: str, rules: dict[str, Any] | None) -> None:
+    """``printDirectionBehavior``: the window, the select policy and each policy."""
+    if rules is None:
+        return
+    w.write(1, f"{title}:\n")
+    if rules.get("stabilizationWindowSeconds") is not None:
+        w.write(2, f"Stabilization Window: {rules['stabilizationWindowSeconds']} seconds\n")
+    policies = rules.get("policies") or []
+    if policies:
+        w.write(2, f"Select Policy: {rules.get('selectPolicy') or 'Max'}\n")
+        w.write(2, "Policies:\n")
+        for p in policies:
+            w.write(
+                3,
+                f"- Type: {p.get('type', '')}\tValue: {p.get('value', 0)}\t"
+                f"Period: {p.get('periodSeconds', 0)} seconds\n",
+            )
+
+
 DESCRIBERS: dict[str, Describer] = {
+    "HorizontalPodAutoscaler": describe_hpa,
     "Pod": describe_pod,
     "Node": describe_node,
     "Deployment": describe_deployment,

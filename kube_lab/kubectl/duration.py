@@ -75,3 +75,36 @@ def _two_units(major: int, major_unit: str, minor: int, minor_unit: str) -> str:
     if minor == 0:
         return f"{major}{major_unit}"
     return f"{major}{major_unit}{minor}{minor_unit}"
+
+
+def go_duration(seconds: float) -> str:
+    """Go's ``time.Duration.String()``: ``3m5s``, ``1h0m0s``, ``2m3.5s``, ``1.5ms``, ``0s``."""
+    nanos = round(seconds * 1e9)
+    if nanos == 0:
+        return "0s"
+    sign = "-" if nanos < 0 else ""
+    nanos = abs(nanos)
+    if nanos < 1_000_000_000:  # below a second Go picks the largest fitting small unit
+        for unit, size in (("ms", 1_000_000), ("µs", 1_000), ("ns", 1)):
+            if nanos >= size:
+                return sign + _decimal(nanos, size) + unit
+    whole, fraction = divmod(nanos, 1_000_000_000)
+    text = f"{whole % 60}{_fraction(fraction, 9)}s"
+    minutes = whole // 60
+    if minutes:
+        text = f"{minutes % 60}m{text}"
+        if minutes >= 60:
+            text = f"{minutes // 60}h{text}"
+    return sign + text
+
+
+def _decimal(value: int, size: int) -> str:
+    digits = len(str(size)) - 1
+    return f"{value // size}{_fraction(value % size, digits)}"
+
+
+def _fraction(value: int, digits: int) -> str:
+    """``.5`` for 500 of 1000: Go prints a fraction without its trailing zeros."""
+    if not value:
+        return ""
+    return "." + f"{value:0{digits}d}".rstrip("0")

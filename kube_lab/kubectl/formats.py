@@ -105,10 +105,12 @@ def canonical_quantity(value: str | int | float) -> str:
 
 
 def rfc1123z(stamp: str | None) -> str:
-    """Go's ``time.RFC1123Z`` (``Wed, 01 Jan 2025 00:00:05 +0000``) for a timestamp; an
-    unset one is Go's zero time, as kubectl prints it."""
+    """Go's ``time.RFC1123Z`` (``Wed, 01 Jan 2025 00:00:05 +0000``) for a timestamp (or a
+    microsecond ``MicroTime``); an unset one is Go's zero time, as kubectl prints it."""
     if not stamp:
         return "Mon, 01 Jan 0001 00:00:00 +0000"
+    if "." in stamp:  # metav1.MicroTime (a Lease's renewTime): the fraction is not printed
+        stamp = stamp.split(".")[0] + "Z"
     moment = EPOCH + timedelta(seconds=parse_timestamp(stamp))
     return (
         f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} "

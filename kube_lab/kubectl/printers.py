@@ -234,6 +234,27 @@ def _endpoints(ep: Obj, now: float) -> str:
     return f"{text} + {count - 3} more..." if count > 3 else text
 
 
+def _more(shown: list[str], count: int, most: int = 3) -> str:
+    """``listWithMoreString``: the first few, ``+ N more...``, ``<unset>`` for none."""
+    text = ",".join(shown)
+    if count > most:
+        return f"{text} + {count - most} more..."
+    return text or "<unset>"
+
+
+def _slice_ports(eps: Obj, now: float) -> str:
+    """``formatDiscoveryPorts``: port numbers (a name when unset, else ``*``)."""
+    ports = eps.get("ports") or []
+    shown = [str(p["port"]) if p.get("port") is not None else (p.get("name") or "*") for p in ports]
+    return _more(shown[:3], len(shown))
+
+
+def _slice_endpoints(eps: Obj, now: float) -> str:
+    """``formatDiscoveryEndpoints``: every address, ready or not."""
+    addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
+    return _more(addresses[:3], len(addresses))
+
+
 def _hpa_reference(hpa: Obj, now: float) -> str:
     ref = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
     return f"{ref.get('kind', '')}/{ref.get('name', '')}"
@@ -359,6 +380,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "Namespace": (NAME, Column("STATUS", _field("status", "phase", default="")), AGE),
     "Endpoints": (NAME, Column("ENDPOINTS", _endpoints), AGE),
+    "EndpointSlice": (
+        NAME,
+        Column("ADDRESSTYPE", _field("addressType", default="")),
+        Column("PORTS", _slice_ports),
+        Column("ENDPOINTS", _slice_endpoints),
+        AGE,
+    ),
+    "Lease": (NAME, Column("HOLDER", _field("spec", "holderIdentity", default="")), AGE),
     "HorizontalPodAutoscaler": (
         NAME,
         Column("REFERENCE", _hpa_reference),
@@ -369,6 +398,384 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         AGE,
     ),
 }
+
+
+# --- kinds kube_lab stores but does not simulate (printers.go of Kubernetes 1.37) --------
+
+
+def _count(*fields: str) -> Cell:
+    """How many entries the given map or list fields hold together (``DATA``, ``SECRETS``)."""
+
+    def cell(obj: Obj, now: float) -> str:
+        return str(sum(len(obj.get(field) or ()) for field in fields))
+
+    return cell
+
+
+def _created_at(obj: Obj, now: float) -> str:
+    return str(obj["metadata"].get("creationTimestamp") or "")
+
+
+def _spec_of(obj: Obj, *path: str) -> dict[str, Any]:
+    value: Any = obj.get("spec") or {}
+    for key in path:
+        value = (value.get(key) if isinstance(value, dict) else None) or {}
+    return value if isinstance(value, dict) else {}
+
+
+def _has_condition(obj: Obj, kind: str) -> bool:
+    condition = get_condition(obj, kind)
+    return condition is not None and condition.get("status") == "True"
+
+
+def _job_status(job: Obj, now: float) -> str:
+    for condition, shown in (
+        ("Complete", "Complete"),
+        ("Failed", "Failed"),
+    ):
+        if _has_condition(job, condition):
+            return shown
+    if job["metadata"].get("deletionTimestamp"):
+        return "Terminating"
+    for condition in ("SuccessCriteriaMet", "FailureTarget", "Suspended"):
+        if _has_condition(job, condition):
+            return condition
+    return "Running"
+
+
+def _job_completions(job: Obj, now: float) -> str:
+    spec = job.get("spec") or {}
+    succeeded = (job.get("status") or {}).get("succeeded", 0)
+    if spec.get("completions") is not None:
+        return f"{succeeded}/{spec['completions']}"
+    parallelism = spec.get("parallelism")
+    if parallelism is not None and parallelism > 1:
+        return f"{succeeded}/1 of {parallelism}"
+    return f"{succeeded}/1"
+
+
+def _job_duration(job: Obj, now: float) -> str:
+    status = job.get("status") or {}
+    start = status.get("startTime")
+    if not start:
+        return ""
+    end = status.get("completionTime")
+    return since(start, now) if not end else since(start, now - (now - _seconds(end)))
+
+
+def _seconds(stamp: str) -> float:
+    from kube_lab.kubectl.duration import parse_timestamp
+
+    return parse_timestamp(stamp)
+
+
+def _job_containers(index: int, *path: str) -> Cell:
+    def cell(obj: Obj, now: float) -> str:
+        return containers_cells(_spec_of(obj, *path))[index]
+
+    return cell
+
+
+def _job_selector(*path: str) -> Cell:
+    def cell(obj: Obj, now: float) -> str:
+        return format_label_selector(_spec_of(obj, *path).get("selector"))
+
+    return cell
+
+
+def _bool(*path: str, default: str = "False") -> Cell:
+    """Go's ``printBoolPtr``: ``True``/``False``."""
+
+    def cell(obj: Obj, now: float) -> str:
+        value: Any = obj
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return default if value is None else ("True" if value else "False")
+
+    return cell
+
+
+def _last_schedule(cron_job: Obj, now: float) -> str:
+    stamp = (cron_job.get("status") or {}).get("lastScheduleTime")
+    return since(stamp, now) if stamp else "<none>"
+
+
+def _stateful_set_ready(sts: Obj, now: float) -> str:
+    ready = (sts.get("status") or {}).get("readyReplicas", 0)
+    return f"{ready}/{(sts.get('spec') or {}).get('replicas', 0)}"
+
+
+def _node_selector(ds: Obj, now: float) -> str:
+    return format_labels(_template_spec(ds).get("nodeSelector"))
+
+
+def _ingress_hosts(ingress: Obj, now: float) -> str:
+    rules = (ingress.get("spec") or {}).get("rules") or []
+    hosts = [rule["host"] for rule in rules if rule.get("host")][:3]
+    if not hosts:
+        return "*"
+    more = len(rules) > 3
+    return ",".join(hosts) + (f" + {len(rules) - 3} more..." if more else "")
+
+
+def _ingress_address(ingress: Obj, now: float) -> str:
+    points = ((ingress.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    return ",".join(p.get("ip") or p.get("hostname") or "" for p in points)
+
+
+def _ingress_ports(ingress: Obj, now: float) -> str:
+    return "80, 443" if (ingress.get("spec") or {}).get("tls") else "80"
+
+
+_ACCESS_MODES = {
+    "ReadWriteOnce": "RWO",
+    "ReadOnlyMany": "ROX",
+    "ReadWriteMany": "RWX",
+    "ReadWriteOncePod": "RWOP",
+}
+
+
+def _access_modes(modes: list[str] | None) -> str:
+    return ",".join(_ACCESS_MODES.get(mode, mode) for mode in modes or [])
+
+
+def _claim_phase(claim: Obj, now: float) -> str:
+    if claim["metadata"].get("deletionTimestamp"):
+        return "Terminating"
+    return str((claim.get("status") or {}).get("phase") or "")
+
+
+def _claim_bound(cell: Callable[[Obj], str]) -> Cell:
+    """Capacity and access modes show once a claim is bound to a volume."""
+    return lambda claim, now: cell(claim) if (claim.get("spec") or {}).get("volumeName") else ""
+
+
+def _claim_class(claim: Obj, now: float) -> str:
+    annotation = (claim["metadata"].get("annotations") or {}).get(
+        "volume.beta.kubernetes.io/storage-class"
+    )
+    return str(annotation or (claim.get("spec") or {}).get("storageClassName") or "")
+
+
+def _volume_claim(volume: Obj, now: float) -> str:
+    ref = (volume.get("spec") or {}).get("claimRef") or {}
+    return f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else ""
+
+
+def _pdb_bound(field: str) -> Cell:
+    return lambda pdb, now: str((pdb.get("spec") or {}).get(field, "N/A"))
+
+
+def _role_ref(binding: Obj, now: float) -> str:
+    ref = binding.get("roleRef") or {}
+    return f"{ref.get('kind', '')}/{ref.get('name', '')}"
+
+
+def _subjects(kind: str) -> Cell:
+    def cell(binding: Obj, now: float) -> str:
+        names = [
+            f"{s.get('namespace', '')}/{s['name']}" if kind == "ServiceAccount" else s["name"]
+            for s in binding.get("subjects") or []
+            if s.get("kind") == kind
+        ]
+        return ", ".join(names)
+
+    return cell
+
+
+def _storage_class_name(sc: Obj, now: float) -> str:
+    annotations = sc["metadata"].get("annotations") or {}
+    default = annotations.get("storageclass.kubernetes.io/is-default-class") == "true"
+    return str(sc["metadata"]["name"]) + (" (default)" if default else "")
+
+
+def _lower_bool(*path: str) -> Cell:
+    """``strconv.FormatBool``: ``true``/``false``."""
+
+    def cell(obj: Obj, now: float) -> str:
+        value: Any = obj
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return "true" if value else "false"
+
+    return cell
+
+
+def _ingress_class_parameters(ic: Obj, now: float) -> str:
+    parameters = (ic.get("spec") or {}).get("parameters")
+    if not parameters:
+        return "<none>"
+    group = parameters.get("apiGroup")
+    kind = parameters.get("kind", "") + (f".{group}" if group else "")
+    return f"{kind}/{parameters.get('name', '')}"
+
+
+_WORKLOAD_WIDE = (
+    Column("CONTAINERS", _container_names, wide=True),
+    Column("IMAGES", _container_images, wide=True),
+)
+COLUMNS.update(
+    {
+        "ConfigMap": (NAME, Column("DATA", _count("data", "binaryData")), AGE),
+        "Secret": (
+            NAME,
+            Column("TYPE", _field("type", default="")),
+            Column("DATA", _count("data")),
+            AGE,
+        ),
+        "ServiceAccount": (NAME, Column("SECRETS", _count("secrets")), AGE),
+        "Job": (
+            NAME,
+            Column("STATUS", _job_status),
+            Column("COMPLETIONS", _job_completions),
+            Column("DURATION", _job_duration),
+            AGE,
+            *_WORKLOAD_WIDE,
+            Column("SELECTOR", _selector, wide=True),
+        ),
+        "CronJob": (
+            NAME,
+            Column("SCHEDULE", _field("spec", "schedule", default="")),
+            Column("TIMEZONE", _field("spec", "timeZone")),
+            Column("SUSPEND", _bool("spec", "suspend")),
+            Column(
+                "ACTIVE", lambda cj, now: str(len((cj.get("status") or {}).get("active") or []))
+            ),
+            Column("LAST SCHEDULE", _last_schedule),
+            AGE,
+            Column(
+                "CONTAINERS",
+                _job_containers(0, "jobTemplate", "spec", "template", "spec"),
+                wide=True,
+            ),
+            Column(
+                "IMAGES", _job_containers(1, "jobTemplate", "spec", "template", "spec"), wide=True
+            ),
+            Column("SELECTOR", _job_selector("jobTemplate", "spec"), wide=True),
+        ),
+        "DaemonSet": (
+            NAME,
+            Column("DESIRED", _field("status", "desiredNumberScheduled", default="0")),
+            Column("CURRENT", _field("status", "currentNumberScheduled", default="0")),
+            Column("READY", _field("status", "numberReady", default="0")),
+            Column("UP-TO-DATE", _field("status", "updatedNumberScheduled", default="0")),
+            Column("AVAILABLE", _field("status", "numberAvailable", default="0")),
+            Column("NODE SELECTOR", _node_selector),
+            AGE,
+            *_WORKLOAD_WIDE,
+            Column("SELECTOR", _selector, wide=True),
+        ),
+        "StatefulSet": (NAME, Column("READY", _stateful_set_ready), AGE, *_WORKLOAD_WIDE),
+        "ReplicationController": (
+            NAME,
+            Column("DESIRED", _field("spec", "replicas", default="0")),
+            Column("CURRENT", _field("status", "replicas", default="0")),
+            Column("READY", _field("status", "readyReplicas", default="0")),
+            AGE,
+            *_WORKLOAD_WIDE,
+            Column(
+                "SELECTOR", lambda rc, now: format_labels(_spec_of(rc).get("selector")), wide=True
+            ),
+        ),
+        "Ingress": (
+            NAME,
+            Column("CLASS", _field("spec", "ingressClassName")),
+            Column("HOSTS", _ingress_hosts),
+            Column("ADDRESS", _ingress_address),
+            Column("PORTS", _ingress_ports),
+            AGE,
+        ),
+        "IngressClass": (
+            NAME,
+            Column("CONTROLLER", _field("spec", "controller", default="")),
+            Column("PARAMETERS", _ingress_class_parameters),
+            AGE,
+        ),
+        "NetworkPolicy": (
+            NAME,
+            Column(
+                "POD-SELECTOR", lambda np, now: format_label_selector(_spec_of(np, "podSelector"))
+            ),
+            AGE,
+        ),
+        "PersistentVolumeClaim": (
+            NAME,
+            Column("STATUS", _claim_phase),
+            Column("VOLUME", _field("spec", "volumeName", default="")),
+            Column(
+                "CAPACITY",
+                _claim_bound(
+                    lambda c: str(
+                        ((c.get("status") or {}).get("capacity") or {}).get("storage", "")
+                    )
+                ),
+            ),
+            Column(
+                "ACCESS MODES",
+                _claim_bound(lambda c: _access_modes((c.get("status") or {}).get("accessModes"))),
+            ),
+            Column("STORAGECLASS", _claim_class),
+            Column(
+                "VOLUMEATTRIBUTESCLASS",
+                _field("spec", "volumeAttributesClassName", default="<unset>"),
+            ),
+            AGE,
+            Column("VOLUMEMODE", _field("spec", "volumeMode", default="<unset>"), wide=True),
+        ),
+        "PersistentVolume": (
+            NAME,
+            Column("CAPACITY", lambda pv, now: str(_spec_of(pv, "capacity").get("storage", ""))),
+            Column("ACCESS MODES", lambda pv, now: _access_modes(_spec_of(pv).get("accessModes"))),
+            Column("RECLAIM POLICY", _field("spec", "persistentVolumeReclaimPolicy", default="")),
+            Column("STATUS", _field("status", "phase", default="")),
+            Column("CLAIM", _volume_claim),
+            Column("STORAGECLASS", _field("spec", "storageClassName", default="")),
+            Column(
+                "VOLUMEATTRIBUTESCLASS",
+                _field("spec", "volumeAttributesClassName", default="<unset>"),
+            ),
+            Column("REASON", _field("status", "reason", default="")),
+            AGE,
+            Column("VOLUMEMODE", _field("spec", "volumeMode", default="<unset>"), wide=True),
+        ),
+        "PodDisruptionBudget": (
+            NAME,
+            Column("MIN AVAILABLE", _pdb_bound("minAvailable")),
+            Column("MAX UNAVAILABLE", _pdb_bound("maxUnavailable")),
+            Column("ALLOWED DISRUPTIONS", _field("status", "disruptionsAllowed", default="0")),
+            AGE,
+        ),
+        "Role": (NAME, Column("CREATED AT", _created_at)),
+        "ClusterRole": (NAME, Column("CREATED AT", _created_at)),
+        "LimitRange": (NAME, Column("CREATED AT", _created_at)),
+        **{
+            kind: (
+                NAME,
+                Column("ROLE", _role_ref),
+                AGE,
+                Column("USERS", _subjects("User"), wide=True),
+                Column("GROUPS", _subjects("Group"), wide=True),
+                Column("SERVICEACCOUNTS", _subjects("ServiceAccount"), wide=True),
+            )
+            for kind in ("RoleBinding", "ClusterRoleBinding")
+        },
+        "StorageClass": (
+            Column("NAME", _storage_class_name),
+            Column("PROVISIONER", _field("provisioner", default="")),
+            Column("RECLAIMPOLICY", _field("reclaimPolicy", default="Delete")),
+            Column("VOLUMEBINDINGMODE", _field("volumeBindingMode", default="Immediate")),
+            Column("ALLOWVOLUMEEXPANSION", _lower_bool("allowVolumeExpansion")),
+            AGE,
+        ),
+        "PriorityClass": (
+            NAME,
+            Column("VALUE", _field("value", default="0")),
+            Column("GLOBAL-DEFAULT", _lower_bool("globalDefault")),
+            AGE,
+            Column("PREEMPTIONPOLICY", _field("preemptionPolicy", default="PreemptLowerPriority")),
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)

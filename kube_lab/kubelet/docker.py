@@ -216,6 +216,10 @@ def clean(
                 api.remove_container(summary["Id"], force=True, v=True)
             except errors.NotFound:
                 continue
+            except errors.APIError as error:
+                if error.status_code == 409:  # "removal already in progress": another cleaner
+                    continue
+                raise
             result.containers.append(summary["Names"][0].lstrip("/"))
     for network in api.networks(filters={"label": selector}):
         if doomed(network.get("Labels") or {}):

@@ -23,7 +23,7 @@ from kube_lab.kubelet.runtime import Runtime
 from kube_lab.store import Store, WatchEvent
 
 COMPONENT = "kubelet"
-KUBELET_VERSION = "v1.33.0"
+KUBELET_VERSION = "v1.37.1"  # the Kubernetes version whose schemas and kubectl kube_lab ships
 BACKOFF_INITIAL = 10.0
 BACKOFF_MAX = 300.0
 #: A container that ran this long without failing has its back-off forgotten.

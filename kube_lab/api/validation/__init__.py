@@ -1,12 +1,13 @@
 """Validation: what the API server refuses, and the exact words it refuses it with.
 
-Two layers, kept apart on purpose. :mod:`.structure` checks that every field kube_lab reads
-holds the right JSON type (a real API server fails to decode the request otherwise); a
-schema validator generated from Kubernetes' OpenAPI documents will replace it. The
-semantic rules (:mod:`.metadata`, :mod:`.pods`, :mod:`.apps`, :mod:`.core`,
-:mod:`.updates`) then run on well-typed, defaulted objects, as ``ValidateDeployment`` and
-friends do, and report every problem as a :class:`~kube_lab.api.errors.FieldError` with
-Kubernetes' field path and wording.
+Two layers, kept apart on purpose, as on a real API server. :mod:`.decoding` first decodes
+the object strictly against Kubernetes' own schema of its kind (:mod:`kube_lab.api.schemas`):
+unknown fields, values of the wrong type and undecodable quantities or bytes end there,
+with the decoder's words. The semantic rules (:mod:`.metadata`, :mod:`.pods`, :mod:`.apps`,
+:mod:`.core`, :mod:`.updates`, and :mod:`.stored` for the kinds kube_lab only stores) then
+run on the decoded, defaulted object, as ``ValidateDeployment`` and friends do, and report
+every problem as a :class:`~kube_lab.api.errors.FieldError` with Kubernetes' field path and
+wording.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kube_lab.api import schemas
 from kube_lab.api.errors import FieldError, unsupported
-from kube_lab.api.validation import formats, structure
+from kube_lab.api.kinds import KINDS
+from kube_lab.api.validation import formats, stored
 from kube_lab.api.validation.apps import validate_deployment, validate_replica_set
 from kube_lab.api.validation.core import (
     validate_event,
@@ -23,6 +26,7 @@ from kube_lab.api.validation.core import (
     validate_node,
     validate_service,
 )
+from kube_lab.api.validation.decoding import decode
 from kube_lab.api.validation.pods import validate_pod
 from kube_lab.api.validation.updates import update_errors
 
@@ -40,34 +44,49 @@ _RULES: Mapping[str, tuple[formats.Check, Validator]] = {
 }
 
 
+_SERVED = {info.kind: info for info in KINDS}
+
+
 def validate(obj: Mapping[str, Any]) -> list[FieldError]:
     """Everything wrong with a (defaulted) object on create; ``[]`` when it is valid.
 
-    Type errors come alone: like a request that fails to decode, an object with a
-    mistyped field is not checked any further.
+    Decoding errors come alone: like a request that fails to decode, an object with an
+    unknown field or a mistyped value is not checked any further.
     """
-    kind = str(obj.get("kind"))
-    if kind not in _RULES:
-        return [unsupported("kind", kind, list(_RULES))]
-    errors = structure.check(obj)
-    if errors:
+    errors, decoded = _decode(obj)
+    if errors or not decoded:
         return errors
-    name_check, rules = _RULES[kind]
-    return rules(structure.decoded(obj), name_check)
+    kind = str(obj.get("kind"))
+    if kind in _RULES:
+        name_check, rules = _RULES[kind]
+        return rules(decoded, name_check)
+    return stored.validate_stored(decoded, _SERVED[kind])
 
 
 def validate_update(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldError]:
     """What ``new`` changes that may not change after creation (immutable fields).
 
     ``new`` is the complete object as it would be stored. Only the rules about change are
-    checked here: run :func:`validate` on ``new`` as well (it reports type errors and
+    checked here: run :func:`validate` on ``new`` as well (it reports decoding errors and
     unknown kinds, which make this check return ``[]``).
     """
-    if old.get("kind") != new.get("kind") or str(new.get("kind")) not in _RULES:
+    if old.get("kind") != new.get("kind"):
         return []
-    if structure.check(new) or structure.check(old):
+    old_errors, old_decoded = _decode(old)
+    new_errors, new_decoded = _decode(new)
+    if old_errors or new_errors or not old_decoded or not new_decoded:
         return []
-    return update_errors(structure.decoded(old), structure.decoded(new))
+    if str(new.get("kind")) in _RULES:
+        return update_errors(old_decoded, new_decoded)
+    return stored.update_errors(old_decoded, new_decoded)
+
+
+def _decode(obj: Mapping[str, Any]) -> tuple[list[FieldError], dict[str, Any]]:
+    kind = str(obj.get("kind"))
+    schema = schemas.schema_for(str(obj.get("apiVersion")), kind)
+    if kind not in _SERVED or schema is None:
+        return [unsupported("kind", kind, list(_SERVED))], {}
+    return decode(obj, schema)
 
 
 __all__ = ["validate", "validate_update"]
