@@ -43,9 +43,15 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+#: The history models, loaded on first use: ``kl.borg.compaction(seed=0)``.
+_SUBMODULES = ("borg", "eras", "omega", "viz", "checks")
 
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"kube_lab.{name}")
     raise AttributeError(f"module 'kube_lab' has no attribute {name!r}")
