@@ -45,9 +45,13 @@ def _validate(paths: Sequence[str]) -> int:
                 print(f"  {where}: {problem.path}: {problem.type}", file=sys.stderr)
         for notice in checked.notices:
             print(f"notice: {notice}")
-        failed = failed or bool(checked.failures)
-        count = len(checked.objects)
-        print(f"{path}: {count} object{'s' if count != 1 else ''} valid")
+        if checked.failures:
+            failed = True
+            bad = len(checked.failures)
+            print(f"{path}: {bad} object{'s' if bad != 1 else ''} invalid", file=sys.stderr)
+        else:
+            count = len(checked.objects)
+            print(f"{path}: {count} object{'s' if count != 1 else ''} valid")
     return 1 if failed else 0
 
 
