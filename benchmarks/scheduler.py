@@ -2,17 +2,21 @@
 
 Run ``python benchmarks/scheduler.py [--pods N --nodes M]`` (defaults: 150,000 pods onto
 5,000 nodes). Nodes and pods follow kube-scheduler's ``scheduler_perf`` SchedulingBasic
-templates (nodes: 4 CPU, 32Gi, 110 pods; pods: 100m CPU, 500Mi), spread over three zones,
-but the pods belong to ReplicaSets of 100 replicas (the objects exist in the store), so
-PodTopologySpread's default constraints are at work as well.
+templates (nodes: 4 CPU, 32Gi, 110 pods, here in three zones; pods: 100m CPU, 500Mi). Two
+workloads: ``basic`` is SchedulingBasic's, plain pods; ``replicasets`` gives the pods to
+ReplicaSets of 100 replicas (the objects exist in the store), so PodTopologySpread's default
+constraints spread them too, which costs more per pod.
 
 Everything goes through the store, as on a real cluster: pods are created in the store (in
 waves of 5,000), the scheduler learns of them from the watch stream, schedules them in its
-engine callback, binds each with ``pods/binding`` and records a ``Scheduled`` event.
+engine callback, binds each with ``pods/binding`` and records a ``Scheduled`` event. Three
+rates: the scheduling cycles alone, scheduling with the store writes (bind, event), and end
+to end with the pods' creation. Wall-clock figures, with this single-threaded process's CPU
+time beside them (they agree on an idle machine).
 
 A second measurement compares the vectorised scheduler with the plain per-node reference
-loop on a smaller sample (same nodes, fewer pods, both from an empty cluster). Prints
-figures only; asserts nothing.
+loop on a smaller sample of the ReplicaSet workload (same nodes, each from an empty
+cluster), and checks both placed every pod alike. Prints figures only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -60,28 +64,28 @@ def replica_set(index: int) -> dict[str, Any]:
     }
 
 
-def pod(index: int, owner: dict[str, Any]) -> dict[str, Any]:
-    """A replica of ``owner``, defaulted as the API server stores it."""
-    meta = owner["metadata"]
+def pod(index: int, owner: dict[str, Any] | None) -> dict[str, Any]:
+    """A plain pod, or a replica of ``owner``, defaulted as the API server stores it."""
+    metadata: dict[str, Any] = {"name": f"pod-{index:06d}", "namespace": "default"}
+    if owner is not None:
+        meta = owner["metadata"]
+        metadata["name"] = f"{meta['name']}-{index:06d}"
+        metadata["labels"] = dict(owner["spec"]["selector"]["matchLabels"])
+        metadata["ownerReferences"] = [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "name": meta["name"],
+                "uid": meta["uid"],
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
     return apply_defaults(
         {
             "apiVersion": "v1",
             "kind": "Pod",
-            "metadata": {
-                "name": f"{meta['name']}-{index:06d}",
-                "namespace": "default",
-                "labels": dict(owner["spec"]["selector"]["matchLabels"]),
-                "ownerReferences": [
-                    {
-                        "apiVersion": "apps/v1",
-                        "kind": "ReplicaSet",
-                        "name": meta["name"],
-                        "uid": meta["uid"],
-                        "controller": True,
-                        "blockOwnerDeletion": True,
-                    }
-                ],
-            },
+            "metadata": metadata,
             "spec": {
                 "containers": [
                     {
@@ -98,7 +102,14 @@ def pod(index: int, owner: dict[str, Any]) -> dict[str, Any]:
 class Bench:
     """One cluster: a store, an engine, an event recorder and a scheduler."""
 
-    def __init__(self, *, nodes: int, algorithm: str = "vectorised", freeze: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        nodes: int,
+        workload: str = "replicasets",
+        algorithm: str = "vectorised",
+        freeze: bool = True,
+    ) -> None:
         self.engine = Engine(seed=1)
         self.store = Store(clock=lambda: self.engine.now, seed=1)
         self.recorder = EventRecorder(self.store, lambda: self.engine.now)
@@ -114,6 +125,7 @@ class Bench:
         for i in range(nodes):
             self.store.create(node(i))
         self.freeze = freeze
+        self.workload = workload
         self.owners: list[dict[str, Any]] = []
         # Wall-clock seconds, and this (single-threaded) process's CPU seconds: the two agree
         # on an idle machine; on a busy one the CPU figures are the fair ones.
@@ -136,7 +148,9 @@ class Bench:
         algorithm.schedule = timed  # type: ignore[method-assign]
 
     def pods(self, low: int, high: int) -> list[dict[str, Any]]:
-        """Manifests of pods ``low`` .. ``high - 1``, 100 per ReplicaSet (created as needed)."""
+        """Manifests of pods ``low`` .. ``high - 1`` (ReplicaSets created as needed)."""
+        if self.workload == "basic":
+            return [pod(i, None) for i in range(low, high)]
         while len(self.owners) * REPLICAS_PER_SET < high:
             self.owners.append(self.store.create(replica_set(len(self.owners))))
         return [pod(i, self.owners[i // REPLICAS_PER_SET]) for i in range(low, high)]
@@ -179,29 +193,16 @@ def rate(count: int, seconds: float, cpu: float | None = None) -> str:
     return text
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pods", type=int, default=150_000)
-    parser.add_argument("--nodes", type=int, default=5_000)
-    parser.add_argument("--sample", type=int, default=1_000, help="pods for the loop ratio")
-    parser.add_argument(
-        "--no-freeze", action="store_true", help="leave the garbage collector as it is"
+def throughput(*, workload: str, pods: int, nodes: int, freeze: bool) -> None:
+    """Place ``pods`` pods of one workload and print the rates."""
+    title = (
+        "plain pods (SchedulingBasic)"
+        if workload == "basic"
+        else f"ReplicaSets of {REPLICAS_PER_SET} replicas, spread by PodTopologySpread"
     )
-    args = parser.parse_args()
-    freeze = not args.no_freeze
-
-    sets = -(-args.pods // REPLICAS_PER_SET)
-    print(
-        f"kube-lab scheduler: {args.pods:,} pods ({sets:,} ReplicaSets of {REPLICAS_PER_SET})"
-        f" onto {args.nodes:,} nodes in {len(ZONES)} zones"
-    )
-    print(f"  pods reach the store in waves of {WAVE:,}; each wave is one scheduler callback")
-    print(
-        "  garbage collector: "
-        + ("long-lived objects frozen after each wave (gc.freeze)" if freeze else "untouched")
-    )
-    bench = Bench(nodes=args.nodes, freeze=freeze)
-    bench.run(args.pods)
+    print(f"\n{title}: {pods:,} pods onto {nodes:,} nodes")
+    bench = Bench(nodes=nodes, workload=workload, freeze=freeze)
+    bench.run(pods)
     stats = bench.scheduler.stats
     counts: dict[str, int] = {}
     for name in bench.placements().values():
@@ -217,19 +218,20 @@ def main() -> None:
     print(f"  scheduling cycles (filter, score, pick)      {rate(n, bench.cycle_seconds)}")
     print(f"  scheduling (+ assume, bind, Scheduled event) {schedule}")
     print(f"  end to end (+ store.create of every pod)     {rate(n, wall, cpu)}")
-    print("  for scale: kube-scheduler's SchedulingBasic on 5,000 nodes runs at 680-810 pods/s")
     del bench
     gc.unfreeze()
     gc.collect()
 
-    sample = min(args.sample, args.pods)
+
+def loop_ratio(*, sample: int, nodes: int, freeze: bool) -> None:
+    """The vectorised scheduler against the per-node reference loop, same pods and nodes."""
     print(
-        f"\nvectorised vs the plain per-node loop: the first {sample:,} pods of the same workload,"
-        f" each onto a fresh {args.nodes:,}-node cluster"
+        f"\nvectorised vs the plain per-node loop: the first {sample:,} ReplicaSet pods,"
+        f" each run on a fresh {nodes:,}-node cluster"
     )
     results = {}
     for algorithm in ("vectorised", "reference"):
-        run = Bench(nodes=args.nodes, algorithm=algorithm, freeze=freeze)
+        run = Bench(nodes=nodes, algorithm=algorithm, freeze=freeze)
         run.run(sample, wave=sample)
         results[algorithm] = run
         label = "vectorised" if algorithm == "vectorised" else "per-node loop"
@@ -244,6 +246,30 @@ def main() -> None:
         f" ({slow.schedule_seconds / fast.schedule_seconds:.0f}x with bind and event);"
         f" same placements: {'yes' if fast.placements() == slow.placements() else 'NO'}"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pods", type=int, default=150_000)
+    parser.add_argument("--nodes", type=int, default=5_000)
+    parser.add_argument("--sample", type=int, default=1_000, help="pods for the loop ratio")
+    parser.add_argument("--workload", choices=("basic", "replicasets", "both"), default="both")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="leave the garbage collector as it is"
+    )
+    args = parser.parse_args()
+    freeze = not args.no_freeze
+    print(f"kube-lab scheduler benchmark; nodes in {len(ZONES)} zones")
+    print(f"  pods reach the store in waves of {WAVE:,}; each wave is one scheduler callback")
+    print(
+        "  garbage collector: "
+        + ("long-lived objects frozen after each wave (gc.freeze)" if freeze else "untouched")
+    )
+    print("  for scale: kube-scheduler's SchedulingBasic on 5,000 nodes runs at 680-810 pods/s")
+    workloads = ("basic", "replicasets") if args.workload == "both" else (args.workload,)
+    for workload in workloads:
+        throughput(workload=workload, pods=args.pods, nodes=args.nodes, freeze=freeze)
+    loop_ratio(sample=min(args.sample, args.pods), nodes=args.nodes, freeze=freeze)
 
 
 if __name__ == "__main__":

@@ -52,28 +52,28 @@ class EventRecorder:
         nanos = int((EPOCH_UNIX + self._clock()) * 1e9) + self._serial
         name = f"{meta['name']}.{nanos:x}"
         source = {"component": component, **({"host": host} if host else {})}
-        self._store.create(
-            {
-                "apiVersion": "v1",
-                "kind": "Event",
-                "metadata": {"name": name, "namespace": namespace},
-                "involvedObject": {
-                    "apiVersion": obj.get("apiVersion"),
-                    "kind": obj["kind"],
-                    "name": meta["name"],
-                    "namespace": meta.get("namespace") or None,
-                    "uid": meta.get("uid"),
-                    "resourceVersion": meta.get("resourceVersion"),
-                },
-                "reason": reason,
-                "message": message,
-                "type": type,
-                "source": source,
-                "count": 1,
-                "firstTimestamp": now,
-                "lastTimestamp": now,
-                "reportingComponent": component,
-                "reportingInstance": host or "",
-            }
-        )
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": namespace},
+            "involvedObject": {
+                "apiVersion": obj.get("apiVersion"),
+                "kind": obj["kind"],
+                "name": meta["name"],
+                "namespace": meta.get("namespace") or None,
+                "uid": meta.get("uid"),
+                "resourceVersion": meta.get("resourceVersion"),
+            },
+            "reason": reason,
+            "message": message,
+            "type": type,
+            "source": source,
+            "count": 1,
+            "firstTimestamp": now,
+            "lastTimestamp": now,
+            "reportingComponent": component,
+            "reportingInstance": host or "",
+        }
+        # an Event has no defaults to fill in, and this dict is new and ours: no copy
+        self._store.create(event, handed_over=True)
         self._names[key] = name

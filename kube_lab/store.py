@@ -157,14 +157,15 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def create(self, obj: Obj) -> Obj:
+    def create(self, obj: Obj, *, handed_over: bool = False) -> Obj:
         """Store a new object; returns the stored copy with server-set metadata.
 
         As the API server, it fills in the defaults first, whoever creates the object: a
         pod made by a ReplicaSet gets the same defaults (and default tolerations) as one
-        applied by hand.
+        applied by hand. ``handed_over``: the caller built ``obj`` complete for this call
+        and keeps no reference (the event recorder), so it is stored without a copy.
         """
-        obj = apply_defaults(obj)
+        obj = obj if handed_over else apply_defaults(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"] + self.random_suffix()

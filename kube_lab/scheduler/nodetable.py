@@ -139,6 +139,7 @@ class NodeTable:
         #: are what it must recompute. Cleared (with ``version`` kept) on rebuild.
         self.changed_rows: list[int] = []
         self.log_base = 0
+        self._log_limit = 65536
         self.names: list[str] = []
         self.index: dict[str, int] = {}
         self.infos: list[NodeInfo] = []
@@ -227,7 +228,10 @@ class NodeTable:
 
     def _add(self, record: AssignedPod) -> None:
         self._records[record.key] = record
-        self._node_pods.setdefault(record.node, {})[record.key] = record
+        on_node = self._node_pods.get(record.node)
+        if on_node is None:
+            on_node = self._node_pods[record.node] = {}
+        on_node[record.key] = record
         row = None if self._dirty else self.index.get(record.node)
         if row is not None:
             self._apply(record, row, sign=1)
@@ -268,7 +272,7 @@ class NodeTable:
                 requested[row] += sign * amount
         self.version += 1
         self.changed_rows.append(row)
-        if len(self.changed_rows) > max(4 * self.size, 65536):
+        if len(self.changed_rows) > self._log_limit:
             half = len(self.changed_rows) // 2
             del self.changed_rows[:half]
             self.log_base += half
@@ -278,8 +282,10 @@ class NodeTable:
         per_node = self._groups.get(group)
         if per_node is None:
             per_node = self._new_group(group, dict(record.labels_key))
-        per_node[record.node] = per_node.get(record.node, 0) + sign
-        if per_node[record.node] == 0:
+        count = per_node.get(record.node, 0) + sign
+        if count:
+            per_node[record.node] = count
+        else:
             del per_node[record.node]
         if row is not None:
             zone = self.zone_id[row]
@@ -457,6 +463,7 @@ class NodeTable:
         self._columns.clear()
         self.changed_rows = []
         self.log_base = self.version
+        self._log_limit = max(4 * n, 65536)
 
     def _rebuild_zones(self) -> None:
         """Zone ids for PodTopologySpread: the ``topology.kubernetes.io/zone`` label value."""
