@@ -309,7 +309,11 @@ class Cluster:
         """Run a kubectl command line against this cluster; returns what kubectl prints."""
         from kube_lab.kubectl import Kubectl
 
-        return Kubectl(self).run(command)
+        before = self.store.resource_version
+        output = Kubectl(self).run(command)
+        if output.exit_code == 0 and self.store.resource_version != before:
+            self._timeline.action(f"kubectl {command.removeprefix('kubectl ').strip()}")
+        return output
 
     # -- failures --------------------------------------------------------------------------
 
@@ -443,6 +447,21 @@ class Cluster:
     def timeline(self) -> Timeline:
         """Second-by-second counts for charts (see :mod:`kube_lab.timeline`)."""
         return self._timeline.timeline
+
+    # -- pictures --------------------------------------------------------------------------
+
+    def show(self, **options: Any) -> Any:
+        """The cluster as a ``graphviz.Digraph``: nodes holding their pods, the Pending lane,
+        Services' arrows to ready pods (options: :func:`kube_lab.viz.cluster.cluster_diagram`)."""
+        from kube_lab.viz.cluster import cluster_diagram
+
+        return cluster_diagram(self, **options)
+
+    def dashboard(self, **options: Any) -> Any:
+        """A live ipywidgets dashboard of this cluster (:class:`kube_lab.viz.Dashboard`)."""
+        from kube_lab.viz.dashboard import Dashboard
+
+        return Dashboard(self, **options)
 
 
 def _namespace(name: str) -> Obj:

@@ -225,3 +225,18 @@ def test_output_pretty_prints_as_plain_text_in_ipython() -> None:
     out = KubectlOutput([("out", "node/node-1 cordoned\n")], exit_code=0)
     out._repr_pretty_(Printer(), cycle=False)
     assert printed == ["node/node-1 cordoned\n"]
+
+
+def test_edits_are_validated_as_the_api_server_validates_updates() -> None:
+    from conftest import deployment as manifest
+
+    import kube_lab as kl
+
+    cluster = kl.Cluster(nodes=1)
+    cluster.apply(manifest())
+    out = cluster.kubectl("set image deployment/web web=")
+    assert (out, out.exit_code) == (
+        'The Deployment "web" is invalid: spec.template.spec.containers[0].image: Required value\n',
+        1,
+    )
+    assert cluster.get("deploy", "web")["spec"]["template"]["spec"]["containers"][0]["image"]

@@ -44,3 +44,12 @@ def test_node_failure_is_an_action_on_the_timeline():
     cluster.fail_node("node-1")
     assert cluster.timeline.actions[-1].label == "node node-1 failed"
     assert cluster.timeline.actions[-1].time == 5
+
+
+def test_kubectl_commands_that_change_the_cluster_are_actions():
+    cluster = kl.Cluster(nodes=1)
+    cluster.apply(deployment(replicas=1))
+    cluster.kubectl("get pods")
+    cluster.kubectl("scale deployment web --replicas=2")
+    assert cluster.timeline.actions[-1].label == "kubectl scale deployment web --replicas=2"
+    assert [a.label for a in cluster.timeline.actions].count("kubectl get pods") == 0

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kube_lab.api import kinds
-from kube_lab.api.errors import StatusError
+from kube_lab.api.defaults import apply_defaults
+from kube_lab.api.errors import ManifestError, StatusError, invalid_message
 from kube_lab.api.kinds import KindInfo
 from kube_lab.api.meta import Obj
 from kube_lab.api.selectors import Selector, SelectorError, parse
+from kube_lab.api.validation import validate, validate_update
 from kube_lab.kubectl.output import KubectlError
 from kube_lab.store import Store
 
@@ -129,6 +131,18 @@ class Context:
 
     def err(self, text: str) -> None:
         self.chunks.append(("err", text))
+
+    def update(self, obj: Obj) -> Obj:
+        """Write an edited object back, checked as the API server checks an update
+        (defaults, validation, immutable fields): ``set image web=`` is refused, not stored."""
+        meta = obj["metadata"]
+        live = self.store.peek(obj["kind"], meta["name"], meta.get("namespace") or "")
+        candidate = apply_defaults(obj)
+        problems = validate(candidate) + (validate_update(live, candidate) if live else [])
+        if problems:
+            kind = kinds.by_kind(obj["kind"]).qualified_kind
+            raise ManifestError(invalid_message(kind, meta["name"], problems), problems)
+        return self.store.update(candidate)
 
     def warn(self, text: str) -> None:
         """A server's ``Warning:`` header, printed once per run as kubectl dedupes them."""

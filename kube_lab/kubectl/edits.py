@@ -115,7 +115,7 @@ def label(ctx: Context, flags: ParsedArgs) -> None:
             del labels[key]
         if added or removed:
             obj["metadata"]["labels"] = labels
-            ctx.store.update(obj)
+            ctx.update(obj)
         message = {(True, True): "modified", (True, False): "labeled", (False, True): "unlabeled"}
         ctx.out(f"{object_ref(obj)} {message.get((bool(added), bool(removed)), 'not labeled')}\n")
     ctx.cluster.run(0)
@@ -140,7 +140,7 @@ def scale(ctx: Context, flags: ParsedArgs) -> None:
             errors.append(NotFound("the server could not find the requested resource"))
             continue
         obj["spec"]["replicas"] = replicas
-        ctx.store.update(obj)
+        ctx.update(obj)
         ctx.out(f"{object_ref(obj)} scaled\n")
     ctx.cluster.run(0)
     if errors:
@@ -179,7 +179,7 @@ def set_image(ctx: Context, flags: ParsedArgs) -> None:
                     KubectlError(f'error: unable to find container named "{container_name}"')
                 )
         if changed:
-            ctx.store.update(obj)
+            ctx.update(obj)
             ctx.out(f"{object_ref(obj)} image updated\n")
     ctx.cluster.run(0)
     if errors:

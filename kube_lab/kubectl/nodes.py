@@ -60,7 +60,7 @@ def _set_cordon(ctx: Context, nodes: list[Obj], *, desired: bool) -> None:
             spec["unschedulable"] = True
         else:
             spec.pop("unschedulable")
-        ctx.store.update(node)
+        ctx.update(node)
         ctx.out(f"{object_ref(node)} {verb}\n")
     ctx.cluster.run(0)
 

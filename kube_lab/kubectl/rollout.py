@@ -260,7 +260,7 @@ def _roll_back(ctx: Context, deployment: Obj, to_revision: int) -> str:
     }
     updated["metadata"]["annotations"] = {**kept, **copied}
     updated["spec"]["template"] = template
-    ctx.store.update(updated)
+    ctx.update(updated)
     return "rolled back"
 
 
@@ -319,7 +319,7 @@ def _patch(ctx: Context, flags: ParsedArgs, *, command: str) -> None:
                 )
             )
             continue
-        ctx.store.update(updated)
+        ctx.update(updated)
         ctx.out(f"{object_ref(deployment)} {done}\n")
     ctx.cluster.run(0)
     if errors:
