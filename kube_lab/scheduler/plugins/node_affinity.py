@@ -26,14 +26,13 @@ from kube_lab.scheduler.framework import (
     BoolArray,
     CycleState,
     IntArray,
-    Rows,
     Status,
     default_normalize_score,
-    default_normalize_scores,
     unschedulable,
 )
 from kube_lab.scheduler.nodeinfo import NodeInfo
 from kube_lab.scheduler.nodetable import NodeTable
+from kube_lab.scheduler.plugins.column_score import NodeColumnScore
 from kube_lab.scheduler.podinfo import PodInfo
 
 NAME = "NodeAffinity"
@@ -155,7 +154,7 @@ def matching_rows(pod: PodInfo, table: NodeTable) -> BoolArray | None:
     return mask
 
 
-class NodeAffinity:
+class NodeAffinity(NodeColumnScore):
     name = NAME
 
     def sign(self, pod: PodInfo) -> Hashable:
@@ -192,20 +191,3 @@ class NodeAffinity:
 
         column: IntArray | None = table.memo((NAME, "preferred", self.sign(pod)), build)
         return column
-
-    def pre_score_nodes(
-        self, state: CycleState, pod: PodInfo, *, table: NodeTable, rows: Rows, count: int
-    ) -> Status:
-        # No preferences, or none that any node matches: every node would score 0.
-        return SKIP if self._column(pod, table) is None else SUCCESS
-
-    def score_nodes(
-        self, state: CycleState, pod: PodInfo, *, table: NodeTable, rows: Rows
-    ) -> IntArray:
-        column = self._column(pod, table)
-        assert column is not None
-        scores: IntArray = column[rows]
-        return scores
-
-    def normalize_scores(self, state: CycleState, pod: PodInfo, *, scores: IntArray) -> IntArray:
-        return default_normalize_scores(scores, reverse=False)

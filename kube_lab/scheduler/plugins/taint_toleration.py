@@ -20,18 +20,16 @@ import numpy as np
 
 from kube_lab.api.taints import Taint, Toleration, tolerated, tolerates
 from kube_lab.scheduler.framework import (
-    SKIP,
     SUCCESS,
     CycleState,
     IntArray,
-    Rows,
     Status,
     default_normalize_score,
-    default_normalize_scores,
     unschedulable,
 )
 from kube_lab.scheduler.nodeinfo import NodeInfo
 from kube_lab.scheduler.nodetable import NodeTable
+from kube_lab.scheduler.plugins.column_score import NodeColumnScore
 from kube_lab.scheduler.podinfo import PodInfo
 
 NAME = "TaintToleration"
@@ -82,7 +80,8 @@ def tolerations_signature(pod: PodInfo) -> Hashable:
     return memo[_SIGN]
 
 
-class TaintToleration:
+class TaintToleration(NodeColumnScore):
+    reverse = True  # more untolerated PreferNoSchedule taints, lower score
     """Filter and score by taints and tolerations."""
 
     name = NAME
@@ -125,23 +124,6 @@ class TaintToleration:
 
         column: IntArray | None = table.memo((NAME, self.sign(pod)), build)
         return column
-
-    def pre_score_nodes(
-        self, state: CycleState, pod: PodInfo, *, table: NodeTable, rows: Rows, count: int
-    ) -> Status:
-        # Every node would score 100: a constant that cannot change the choice.
-        return SKIP if self._column(pod, table) is None else SUCCESS
-
-    def score_nodes(
-        self, state: CycleState, pod: PodInfo, *, table: NodeTable, rows: Rows
-    ) -> IntArray:
-        column = self._column(pod, table)
-        assert column is not None
-        scores: IntArray = column[rows]
-        return scores
-
-    def normalize_scores(self, state: CycleState, pod: PodInfo, *, scores: IntArray) -> IntArray:
-        return default_normalize_scores(scores, reverse=True)
 
 
 __all__ = ["NAME", "TaintToleration", "error_reason", "fits", "tolerated", "tolerates"]
