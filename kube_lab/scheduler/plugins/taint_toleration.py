@@ -81,8 +81,9 @@ def tolerations_signature(pod: PodInfo) -> Hashable:
 
 
 class TaintToleration(NodeColumnScore):
-    reverse = True  # more untolerated PreferNoSchedule taints, lower score
     """Filter and score by taints and tolerations."""
+
+    reverse = True  # more untolerated PreferNoSchedule taints, lower score
 
     name = NAME
 
