@@ -211,7 +211,8 @@ class HorizontalPodAutoscalerController:
             self._condition(updated, "ScalingActive", "False", "FailedGetResourceMetric", message)
             return None
         usage = sum(u for u, _ in ready.values())
-        utilization = math.ceil(usage * 100 / sum(r for _, r in ready.values()))
+        # integer percent, rounded down, as GetResourceUtilizationRatio computes it
+        utilization = usage * 100 // sum(r for _, r in ready.values())
         ratio = utilization / wanted
         desired = self._replicas(ratio, ready, unready, missing, requests, wanted, current)
         average = usage // len(ready)
