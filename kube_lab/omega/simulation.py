@@ -686,7 +686,8 @@ def sweep_decision_time(
     seed: int = 0,
     **options: Any,
 ) -> Table:
-    """Sweep the service scheduler's ``t_job`` for each architecture (Omega §4, Figures 5-8).
+    """Sweep the service scheduler's ``t_job`` for each architecture (Omega §4, the lightweight
+    simulator's sweeps).
 
     One row per (architecture, t_job_service, workload). The paper simulates 7 days per
     point; ``hours`` shortens it (24 by default). ``options`` go to :func:`simulate`

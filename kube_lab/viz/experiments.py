@@ -9,9 +9,9 @@ fixed size, closed so that a notebook shows it once.
 
 * :func:`omega_chart` (and :func:`busyness_chart`, :func:`conflict_chart`,
   :func:`wait_chart`): a metric against the service scheduler's decision time ``t_job``,
-  one line per architecture, log-scaled as in Omega's Figures 5-8;
+  one line per architecture, log-scaled as in the sweeps of Omega §4;
 * :func:`compaction_chart`: the smallest cell that fits the workload per scoring policy,
-  with the spread over trials (Borg §5.1, Figure 6's style);
+  with the spread over trials (Borg §5.1);
 * :func:`scalability_chart`: scheduling time with each of Borg's §3.4 techniques;
 * :func:`eras_chart`: the deployment eras side by side, one panel per metric;
 * :func:`experiment_chart`: any ``y`` against any ``x``, one line per value of ``by``.
@@ -184,7 +184,7 @@ def busyness_chart(table: Any) -> Figure:
 
 
 def conflict_chart(table: Any) -> Figure:
-    """Omega Figure 8: conflict fraction of the service scheduler (shared-state)."""
+    """Omega §4: conflict fraction of the service scheduler (shared-state)."""
     return omega_chart(table, metric="conflict_fraction", workload="service")
 
 
