@@ -195,7 +195,15 @@ class Cluster:
         name = name or f"node-{index}"
         if name in self.kubelets:
             raise AlreadyExists(f'nodes "{name}" already exists')
-        node = node_object(name=name, cpu=cpu, memory=memory, pods=pods, index=index, labels=labels)
+        node = node_object(
+            name=name,
+            cpu=cpu,
+            memory=memory,
+            pods=pods,
+            index=index,
+            labels=labels,
+            runtime_version=self.runtime.version,
+        )
         self.kubelets[name] = Kubelet(
             node=node,
             store=self.store,

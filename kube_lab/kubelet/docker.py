@@ -303,6 +303,8 @@ class DockerRuntime:
         self._engine = engine
         self._client = client or connect()
         self._api = self._client.api
+        #: what ``kubectl get nodes -o wide`` shows in CONTAINER-RUNTIME
+        self.version = f"docker://{self._api.version().get('Version', 'unknown')}"
         self.cluster_id = cluster_id or secrets.token_hex(4)
         self.relist_seconds = relist_seconds
         self.orphans_removed = clean(self._client)

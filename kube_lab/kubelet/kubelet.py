@@ -590,7 +590,14 @@ def _phase(containers: list[_ContainerRun], restart_policy: str) -> str:
 
 
 def node_object(
-    *, name: str, cpu: str, memory: str, pods: int, index: int, labels: dict[str, str] | None = None
+    *,
+    name: str,
+    cpu: str,
+    memory: str,
+    pods: int,
+    index: int,
+    labels: dict[str, str] | None = None,
+    runtime_version: str = "simulated://1.0",
 ) -> Obj:
     """The Node a kubelet registers: capacity, allocatable, addresses and conditions."""
     capacity = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "100Gi"}
@@ -622,7 +629,7 @@ def node_object(
                 "operatingSystem": "linux",
                 "osImage": "kube-lab simulated node",
                 "kernelVersion": "6.1.0-kube-lab",
-                "containerRuntimeVersion": "simulated://1.0",
+                "containerRuntimeVersion": runtime_version,
                 "kubeletVersion": KUBELET_VERSION,
                 "kubeProxyVersion": KUBELET_VERSION,
             },

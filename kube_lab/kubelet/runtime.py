@@ -27,6 +27,7 @@ class PullResult:
 
 class Runtime(Protocol):
     name: str
+    version: str  # ``<runtime>://<version>``, as a node reports it
 
     def pull(self, node: str, image: str, *, policy: str) -> PullResult: ...
 

@@ -56,6 +56,7 @@ class SimulatedRuntime:
     """Containers as timers on the engine's clock."""
 
     name = "simulated"
+    version = "simulated://1.0"
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
