@@ -8,6 +8,9 @@ non-zero on any error, so it can guard a folder of course material in CI.
 busybox-static, on this machine (no registry); ``kube-lab clean`` removes what crashed
 kube-lab sessions left on the Docker engine (``--all``: every kube-lab container and
 network; ``--images``: the images too).
+
+``kube-lab serve`` serves a simulated cluster to the real kubectl (a kubeconfig to export);
+``kube-lab kubectl ...`` runs the real kubectl against it (:mod:`kube_lab.apiserver.cli`).
 """
 
 from __future__ import annotations
@@ -104,7 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     clean = commands.add_parser("clean", help="remove what dead kube-lab sessions left in Docker")
     clean.add_argument("--all", action="store_true", help="also live clusters' containers")
     clean.add_argument("--images", action="store_true", help="also kube-lab's images")
+    from kube_lab.apiserver import cli as apiserver_cli
+
+    apiserver_cli.add_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return apiserver_cli.run_serve(args)
+    if args.command == "kubectl":
+        return apiserver_cli.run_kubectl(args)
     if args.command == "validate":
         return _validate(args.files)
     if args.command == "images":

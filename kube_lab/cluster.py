@@ -43,6 +43,7 @@ from kube_lab.timeline import Timeline, TimelineRecorder
 from kube_lab.traffic import LoadGenerator, Proxy, Traffic
 
 if TYPE_CHECKING:
+    from kube_lab.apiserver import Server
     from kube_lab.kubelet.docker import DockerRuntime
 
 #: The namespaces every cluster starts with, as ``kubeadm`` creates them.
@@ -400,6 +401,17 @@ class Cluster:
                 f'container "{name}" in pod "{pod}" is waiting to start: ContainerCreating'
             )
         return self._kubelet(node).logs((namespace, pod), name)
+
+    def serve(self, *, port: int = 0, host: str = "127.0.0.1", speed: float = 1.0) -> Server:
+        """Serve this cluster's API over HTTPS on 127.0.0.1 for the real ``kubectl``.
+
+        Returns the running server (``.kubeconfig_path``, ``.stop()``); while it serves, the
+        cluster runs on its own at ``speed`` times real time, and notebook code that changes
+        the cluster takes ``server.lock`` (or calls ``server.run(seconds)``).
+        """
+        from kube_lab.apiserver import serve
+
+        return serve(self, port=port, host=host, speed=speed)
 
     def _kubelet(self, name: str) -> Kubelet:
         if name not in self.kubelets:

@@ -126,14 +126,15 @@ class Store:
             return list(objects)
         return [o for o in objects if selector.matches(o["metadata"].get("labels"))]
 
-    def dependents(self, owner_uid: str, kind: str) -> builtins.list[Obj]:
-        """Objects of ``kind`` whose ``ownerReferences`` name ``owner_uid``. Read-only."""
+    def dependents(self, owner_uid: str, kind: str | None = None) -> builtins.list[Obj]:
+        """Objects (of ``kind``, or of any kind) whose ``ownerReferences`` name ``owner_uid``,
+        sorted by kind and name. Read-only."""
         found = []
         for dep_kind, namespace, name in self._dependents.get(owner_uid, ()):
-            obj = self.peek(dep_kind, name, namespace) if dep_kind == kind else None
+            obj = self.peek(dep_kind, name, namespace) if kind in (None, dep_kind) else None
             if obj is not None:
                 found.append(obj)
-        return sorted(found, key=lambda o: o["metadata"]["name"])
+        return sorted(found, key=lambda o: (o["kind"], o["metadata"]["name"]))
 
     def _index_owners(self, old: Obj | None, new: Obj | None) -> None:
         before = [r["uid"] for r in (old or {}).get("metadata", {}).get("ownerReferences") or []]

@@ -5,6 +5,7 @@ extras="$1"
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # the API server's TLS certificate
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== apt-get install ${need_apt[*]}"

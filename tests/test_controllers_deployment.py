@@ -158,3 +158,16 @@ def test_deleting_a_deployment_collects_its_replicasets_and_pods():
     cluster.store.delete("Deployment", "web", "default")
     cluster.run(60)
     assert cluster.list("rs") == [] and cluster.list("pods") == []
+
+
+def test_a_replicaset_orphaned_before_its_deployment_is_deleted_stays():
+    cluster = kl.Cluster(nodes=2)
+    cluster.apply(deployment(replicas=2))
+    cluster.run(30)
+    rs = cluster.get("rs", cluster.list("rs")[0]["metadata"]["name"])
+    del rs["metadata"]["ownerReferences"]
+    cluster.store.update(rs)
+    cluster.store.delete("Deployment", "web", "default")
+    cluster.run(30)
+    assert [r["metadata"]["name"] for r in cluster.list("rs")] == [rs["metadata"]["name"]]
+    assert len(running(cluster)) == 2

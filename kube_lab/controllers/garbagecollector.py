@@ -4,56 +4,55 @@ Kubernetes links objects by ``metadata.ownerReferences`` (a Pod names its Replic
 ReplicaSet its Deployment). Deleting a Deployment deletes nothing else directly: this
 controller sees the owner vanish and deletes every dependent whose owners are all gone,
 which cascades down the chain (background propagation, the default of ``kubectl delete``).
+It finds dependents through the store's owner index, which follows every change of
+``ownerReferences``: an object orphaned before its owner went (``--cascade=orphan``) stays.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from kube_lab.api import kinds
+from kube_lab.api.meta import Obj
 from kube_lab.engine import Engine
-from kube_lab.store import Store, WatchEvent, key_of
+from kube_lab.store import Store, WatchEvent
 
 COMPONENT = "garbage-collector-controller"
 
-_Ref = tuple[str, str, str]  # (kind, namespace, name)
-
 
 class GarbageCollector:
-    """Keeps an owner-to-dependents index from the watch stream and deletes orphans."""
+    """Deletes the dependents of deleted owners, once all their owners are gone."""
 
     def __init__(self, *, store: Store, engine: Engine) -> None:
         self.store = store
         self.engine = engine
-        self._dependents: dict[str, dict[_Ref, None]] = defaultdict(dict)
         self._pending: list[str] = []
         store.watch(self._on_event)
 
     def _on_event(self, event: WatchEvent) -> None:
-        obj = event.object
-        namespace, name = key_of(obj)
-        ref = (obj["kind"], namespace, name)
-        for owner in obj["metadata"].get("ownerReferences") or []:
-            if event.type == "DELETED":
-                self._dependents.get(owner["uid"], {}).pop(ref, None)
-            else:
-                self._dependents[owner["uid"]][ref] = None
-        if event.type == "DELETED" and obj["metadata"]["uid"] in self._dependents:
-            if not self._pending:
-                self.engine.call_soon(self._collect)
-            self._pending.append(obj["metadata"]["uid"])
+        if event.type != "DELETED":
+            return
+        if not self._pending:
+            self.engine.call_soon(self._collect)
+        self._pending.append(event.object["metadata"]["uid"])
 
     def _collect(self) -> None:
         while self._pending:
             uid = self._pending.pop(0)
-            for kind, namespace, name in list(self._dependents.pop(uid, {})):
-                dependent = self.store.peek(kind, name, namespace)
-                if dependent is None or not self._all_owners_gone(dependent, namespace):
-                    continue
-                self.store.delete(kind, name, namespace)
+            for dependent in self.store.dependents(uid):
+                if self._all_owners_gone(dependent):
+                    meta = dependent["metadata"]
+                    self.store.delete(dependent["kind"], meta["name"], meta.get("namespace") or "")
 
-    def _all_owners_gone(self, obj: dict, namespace: str) -> bool:
-        for owner in obj["metadata"].get("ownerReferences") or []:
-            existing = self.store.peek(owner["kind"], owner["name"], namespace)
+    def _all_owners_gone(self, obj: Obj) -> bool:
+        owners = obj["metadata"].get("ownerReferences") or []
+        namespace = obj["metadata"].get("namespace") or ""
+        for owner in owners:
+            if owner.get("kind") not in KNOWN_KINDS:
+                continue  # a kind this store cannot hold: that owner cannot exist here
+            scope = namespace if kinds.by_kind(owner["kind"]).namespaced else ""
+            existing = self.store.peek(owner["kind"], owner["name"], scope)
             if existing is not None and existing["metadata"]["uid"] == owner["uid"]:
                 return False
-        return True
+        return bool(owners)
+
+
+KNOWN_KINDS = frozenset(info.kind for info in kinds.KINDS)

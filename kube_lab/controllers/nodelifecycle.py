@@ -124,7 +124,7 @@ class NodeLifecycleController:
         ready = (get_condition(node, "Ready") or {}).get("status", "Unknown")
         wanted = _wanted_taints(ready)
         ours = (UNREACHABLE, NOT_READY)
-        taints: list[dict[str, Any]] = node["spec"].get("taints") or []
+        taints: list[dict[str, Any]] = (node.get("spec") or {}).get("taints") or []
         kept = [t for t in taints if t.get("key") not in ours or (t["key"], t["effect"]) in wanted]
         present = {(t["key"], t["effect"]) for t in kept}
         added = [
@@ -137,7 +137,7 @@ class NodeLifecycleController:
         if kept == taints and not added:
             return
         updated = deep_copy(node)
-        updated["spec"]["taints"] = kept + added
+        updated.setdefault("spec", {})["taints"] = kept + added
         if not updated["spec"]["taints"]:
             del updated["spec"]["taints"]
         updated["metadata"].pop("resourceVersion", None)

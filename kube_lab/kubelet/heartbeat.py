@@ -80,9 +80,8 @@ class Heartbeat:
     def _renew(self) -> None:
         lease = self.store.peek("Lease", self.node_name, LEASE_NAMESPACE)
         now = self.engine.now
-        if lease is None:
-            node = self.store.peek("Node", self.node_name)
-            assert node is not None
+        node = self.store.peek("Node", self.node_name)
+        if lease is None and node is not None:  # (a deleted Node has no Lease to renew)
             self.store.create(
                 {
                     "apiVersion": "coordination.k8s.io/v1",
@@ -99,7 +98,7 @@ class Heartbeat:
                     },
                 }
             )
-        else:
+        elif lease is not None:
             renewed = deep_copy(lease)
             renewed["spec"]["renewTime"] = micro_time(now)
             self.store.update(renewed)
