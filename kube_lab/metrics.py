@@ -9,9 +9,8 @@ and a pod has none until its first scrape, as on a real cluster.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from kube_lab.api import pods as podutil
 from kube_lab.api.meta import Obj, get_condition
 from kube_lab.api.quantity import int_value, milli_value
 from kube_lab.engine import Engine
@@ -26,8 +25,7 @@ SYSTEM_CPU = 100  # millicores for the node's own daemons (kubelet, runtime)
 SYSTEM_MEMORY = 600 * 2**20
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     cpu: int  # millicores
     memory: int  # bytes
     window: float  # seconds the sample covers
@@ -60,25 +58,26 @@ class MetricsServer:
         self._load = load
         self.pods: dict[str, Usage] = {}
         self._scraped = False
-        self._static: dict[str, tuple[int | None, int]] = {}  # uid -> (cpu limit, memory)
+        self._static: dict[str, tuple[str, int | None, int]] = {}  # uid -> key, limit, memory
         engine.call_later(RESOLUTION, self._scrape)
 
     def _scrape(self) -> None:
         work = self._load.take_work()
         usage = {}
         static, self._static = self._static, {}
+        # The hot loop of a large simulation: every pod, every 15 s. Kept lean on purpose.
         for pod in self._store.scan("Pod"):
-            if podutil.phase(pod) != "Running" or not podutil.is_active(pod):
-                continue
             meta = pod["metadata"]
-            key = f"{meta['namespace']}/{meta['name']}"
+            if (pod.get("status") or {}).get("phase") != "Running" or meta.get("deletionTimestamp"):
+                continue  # only running pods that are not being deleted have metrics
             known = static.get(meta["uid"])
             if known is None:  # limits and requests never change: read them once per pod
                 request = _container_total(pod, "requests", "memory") or 0
                 memory = BASE_MEMORY + int(request * MEMORY_SHARE)
-                known = (_container_total(pod, "limits", "cpu"), memory)
+                key = f"{meta['namespace']}/{meta['name']}"
+                known = (key, _container_total(pod, "limits", "cpu"), memory)
             self._static[meta["uid"]] = known
-            limit, memory = known
+            key, limit, memory = known
             cpu = IDLE_CPU + round(work.get(key, 0.0) / RESOLUTION)
             usage[key] = Usage(cpu if limit is None else min(cpu, limit), memory, RESOLUTION)
         self.pods = usage

@@ -118,13 +118,17 @@ class Store:
     ) -> list[Obj]:
         """Objects of a kind, sorted by namespace then name. ``namespace=None``: all."""
         bucket = self._bucket(kind)
-        keys = (
-            sorted(bucket) if namespace is None else sorted(k for k in bucket if k[0] == namespace)
-        )
-        objects = (bucket[k] for k in keys)
-        if selector is None or selector.empty:
-            return list(objects)
-        return [o for o in objects if selector.matches(o["metadata"].get("labels"))]
+        if selector is not None and selector.empty:
+            selector = None
+        # filter first, then sort only what matched: selecting 100 pods of 2,000 is cheap
+        found = [
+            (key, obj)
+            for key, obj in bucket.items()
+            if (namespace is None or key[0] == namespace)
+            and (selector is None or selector.matches(obj["metadata"].get("labels")))
+        ]
+        found.sort(key=_first)
+        return [obj for _, obj in found]
 
     def dependents(self, owner_uid: str, kind: str | None = None) -> builtins.list[Obj]:
         """Objects (of ``kind``, or of any kind) whose ``ownerReferences`` name ``owner_uid``,
@@ -190,7 +194,7 @@ class Store:
         self._notify("ADDED", obj)
         return obj
 
-    def update(self, obj: Obj, *, status: bool = False) -> Obj:
+    def update(self, obj: Obj, *, status: bool = False, handed_over: bool = False) -> Obj:
         """Replace an object. A set ``resourceVersion`` must match the stored one.
 
         ``status=True`` is the ``/status`` subresource: only ``status`` changes and
@@ -215,7 +219,9 @@ class Store:
             new = {**current, "status": deep_copy(obj.get("status", {}))}
             new["metadata"] = dict(current["metadata"])
         else:
-            new = deep_copy(obj)
+            # handed over: the caller built ``obj`` for this call (sharing only parts of the
+            # stored object, which nobody mutates) and keeps no reference to it
+            new = obj if handed_over else deep_copy(obj)
             if "status" in current:
                 new["status"] = current["status"]
             else:
@@ -376,6 +382,10 @@ class Store:
     def _key(obj: Obj) -> Key:
         meta = obj["metadata"]
         return (meta.get("namespace") or "", meta["name"])
+
+
+def _first(pair: tuple[Key, Obj]) -> Key:
+    return pair[0]
 
 
 def key_of(obj: Obj) -> Key:
