@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 #: What an exercise cell holds before the learner fills it in.
@@ -102,3 +103,15 @@ class Question:
 
     def __repr__(self) -> str:
         return f"<Question {self.name}: .check(answer), .hint(), .solution()>"
+
+
+def number(answer: Any, what: str) -> float:
+    """The answer as a number, or :class:`Wrong` saying a number (``what``) was expected."""
+    if isinstance(answer, bool) or not isinstance(answer, Real):
+        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
+    return float(answer)
+
+
+def normalise(text: str) -> str:
+    """``"Best_Fit"``, ``"best fit"`` and ``"best-fit"`` all become ``"best-fit"``."""
+    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())

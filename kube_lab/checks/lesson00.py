@@ -7,22 +7,15 @@ sees one only by asking for it.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["q1", "q2", "q3"]
 
 
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
-
-
 def _replicas(answer: Any) -> str:
-    value = _number(answer, "how many pods the Deployment asks for")
+    value = number(answer, "how many pods the Deployment asks for")
     if value == 3:
         return "the Deployment's spec.replicas is 3: that is its desired state."
     raise Wrong(
@@ -67,7 +60,7 @@ def _scaled_to_five(cluster: Any) -> str:
 
 
 def _eviction_wait(answer: Any) -> str:
-    value = _number(answer, "seconds")
+    value = number(answer, "seconds")
     if value == 300:
         return (
             "every pod tolerates an unreachable node for 300 s (tolerationSeconds), then it "

@@ -10,10 +10,9 @@ the check use the same ones.
 from __future__ import annotations
 
 from functools import cache
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["NEIGHBOURS", "SEED", "neighbours", "q1", "q2", "q3"]
 
@@ -21,12 +20,6 @@ __all__ = ["NEIGHBOURS", "SEED", "neighbours", "q1", "q2", "q3"]
 SEED = 0
 #: The two apps that share one server in the noisy-neighbour experiment.
 NEIGHBOURS = ("shop", "ci-runner")
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
 
 
 def neighbours() -> list[Any]:
@@ -50,7 +43,7 @@ def _servers() -> tuple[int, int]:
 
 
 def _saved(answer: Any) -> str:
-    value = _number(answer, "servers")
+    value = number(answer, "servers")
     dedicated, shared = _servers()
     if value == dedicated - shared:
         return (
@@ -145,7 +138,7 @@ def _smallest_quiet() -> int:
 
 
 def _quiet(answer: Any) -> str:
-    value = _number(answer, "cores")
+    value = number(answer, "cores")
     if value != int(value):
         raise Wrong("servers come with whole cores: answer with a whole number")
     right = _smallest_quiet()

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from functools import cache
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["EC2_BOOT_S", "OVERCOMMIT", "SEED", "q1", "q2", "q3"]
 
@@ -24,12 +23,6 @@ SEED = 0
 OVERCOMMIT = 2
 #: Mean Linux VM start-up on EC2 (Mao & Humphrey, IEEE CLOUD 2012), exercise 2.
 EC2_BOOT_S = 96.9
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
 
 
 # -- q1: whole vCPUs --------------------------------------------------------------------------
@@ -47,7 +40,7 @@ def _vcpus() -> tuple[int, float, float]:
 
 
 def _whole_vcpus(answer: Any) -> str:
-    value = _number(answer, "vCPUs")
+    value = number(answer, "vCPUs")
     vcpus, cores, with_overhead = _vcpus()
     if value == vcpus:
         return (
@@ -97,7 +90,7 @@ def _pair(answer: Any) -> tuple[float, float]:
         values = answer
     else:
         raise Wrong("answer with two numbers, (servers, interference), like (7, 0)")
-    return _number(values[0], "servers"), _number(values[1], "app-hours of interference")
+    return number(values[0], "servers"), number(values[1], "app-hours of interference")
 
 
 def _overcommit(answer: Any) -> str:
@@ -138,7 +131,7 @@ def _recovery(boot_s: float) -> tuple[float, float]:
 
 
 def _boot(answer: Any) -> str:
-    value = _number(answer, "seconds")
+    value = number(answer, "seconds")
     right, deploy = _recovery(EC2_BOOT_S)
     default, _ = _recovery(44.2)
     if abs(value - right) <= 0.5:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["CHOICES", "EVICTION_S", "MEMORY_LIMIT", "SEED", "q1", "q2", "q3", "q4"]
 
@@ -23,12 +22,6 @@ SEED = 0
 MEMORY_LIMIT = "64Mi"
 #: The shorter eviction wait of exercise 3.
 EVICTION_S = 30
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
 
 
 def _words(answer: Any, example: str) -> set[str]:
@@ -107,7 +100,7 @@ def _limit(answer: Any) -> str:
                 'answer with a number of MiB, like 128, or a quantity like "128Mi"'
             ) from None
     else:
-        value = _number(answer, "MiB")
+        value = number(answer, "MiB")
         if value == right * 2**20:
             return f"{right:g} MiB, in bytes: the number the kernel keeps in memory.max."
     if value == right:
@@ -132,7 +125,7 @@ def _recovery(eviction_s: float) -> tuple[float, float]:
 
 
 def _faster(answer: Any) -> str:
-    value = _number(answer, "seconds")
+    value = number(answer, "seconds")
     right, _ = _recovery(EVICTION_S)
     default, _ = _recovery(300)
     if abs(value - right) <= 0.5:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cache
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, normalise, number
 
 __all__ = ["PAIRS", "QUOTA", "SEED", "TASK", "q1", "q2", "q3", "q4"]
 
@@ -30,16 +29,6 @@ PAIRS = (
 #: Exercise 2: alice's quota at production (cores, GiB) and the shape of one task.
 QUOTA = (10.0, 32.0)
 TASK = (2.0, 8.0)
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
-
-
-def _normal(text: str) -> str:
-    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
 # -- q1: who may preempt whom -----------------------------------------------------------------
@@ -90,7 +79,7 @@ def _fits_quota() -> tuple[int, int, int]:
 
 
 def _quota(answer: Any) -> str:
-    value = _number(answer, "tasks")
+    value = number(answer, "tasks")
     right, by_cpu, by_mem = _fits_quota()
     if value == right:
         return (
@@ -129,7 +118,7 @@ def _packing(answer: Any) -> str:
 
     if not isinstance(answer, str):
         raise Wrong(f"answer with a policy name, one of {', '.join(borg.POLICIES)}")
-    given = {"e-pvm": "worst-fit", "epvm": "worst-fit"}.get(_normal(answer), _normal(answer))
+    given = {"e-pvm": "worst-fit", "epvm": "worst-fit"}.get(normalise(answer), normalise(answer))
     if given not in borg.POLICIES:
         raise Wrong(f"the policies are {', '.join(borg.POLICIES)}; {answer!r} is not one of them")
     best, machines = _compaction()
@@ -167,7 +156,7 @@ _TECHNIQUES = {
 def _technique(answer: Any) -> str:
     if not isinstance(answer, str):
         raise Wrong('answer with the name of a technique, like "score caching"')
-    given = _TECHNIQUES.get(_normal(answer))
+    given = _TECHNIQUES.get(normalise(answer))
     if given is None:
         raise Wrong(
             "the three techniques are score caching, equivalence classes and relaxed "

@@ -9,10 +9,9 @@ stay true to the model.
 from __future__ import annotations
 
 from functools import cache
-from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, normalise, number
 
 __all__ = ["HOURS", "SEED", "SLOW_T_JOB", "TASKS", "q1", "q2", "q3", "q4"]
 
@@ -26,16 +25,6 @@ SLOW_T_JOB = 10.0
 TASKS = 20
 
 
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
-
-
-def _normal(text: str) -> str:
-    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-
-
 # -- q2: decision time ------------------------------------------------------------------------
 
 
@@ -43,7 +32,7 @@ def _decision(answer: Any) -> str:
     from kube_lab import omega
 
     p = omega.Parameters()
-    value = _number(answer, "seconds")
+    value = number(answer, "seconds")
     right = p.t_job + p.t_task * TASKS
     if abs(value - right) < 1e-6:
         return (
@@ -121,7 +110,7 @@ def _lowest_wait(answer: Any) -> str:
 
     if not isinstance(answer, str):
         raise Wrong(f"answer with an architecture, one of {', '.join(omega.ARCHITECTURES)}")
-    given = _ALIASES.get(_normal(answer), _normal(answer))
+    given = _ALIASES.get(normalise(answer), normalise(answer))
     if given not in omega.ARCHITECTURES:
         raise Wrong(
             f"the architectures are {', '.join(omega.ARCHITECTURES)}; {answer!r} is not one"
@@ -164,7 +153,7 @@ def _conflicts(mode: str) -> float:
 
 
 def _coarse(answer: Any) -> str:
-    value = _number(answer, "a conflict fraction")
+    value = number(answer, "a conflict fraction")
     right, fine = _conflicts("coarse"), _conflicts("fine")
     if abs(value - right) <= max(0.005, 0.03 * right):
         return (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any
 
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, normalise
 
 __all__ = ["SHOP_LABELS", "q1", "q2", "q3", "q4", "shop_pods"]
 
@@ -48,10 +48,6 @@ _COMPONENTS = {
 }
 
 
-def _normalise(text: str) -> str:
-    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
-
-
 def _who_did_what(answer: Any) -> str:
     if not isinstance(answer, dict):
         raise Wrong(
@@ -65,7 +61,7 @@ def _who_did_what(answer: Any) -> str:
         given = answer[reason]
         if not isinstance(given, str):
             raise Wrong(f"the component for {reason} should be a name (a str), not {given!r}")
-        said = _normalise(given.split(",")[0])  # "kubelet, node-1" as SOURCE shows it
+        said = normalise(given.split(",")[0])  # "kubelet, node-1" as SOURCE shows it
         if said in accepted:
             continue
         if said in ("kube-controller-manager", "controller-manager", "controller"):

@@ -8,13 +8,13 @@ on a fresh seeded cluster, the way a teacher would try it, and say what they saw
 from __future__ import annotations
 
 import copy
-from numbers import Real
 from typing import Any
 
 import yaml
 
 import kube_lab as kl
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.api.pods import is_ready
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["BROKEN_WORKER", "q1", "q2", "q3", "q4"]
 
@@ -39,17 +39,6 @@ spec:
         image: busybox:1.36
         command: ["sh", "-c", "echo working; sleep 2; exit 1"]
 """
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
-
-
-def _ready(pod: dict[str, Any]) -> bool:
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
 def _restarts(pod: dict[str, Any]) -> int:
@@ -98,7 +87,7 @@ _BACKOFF = [10, 20, 40, 80, 160, 300]
 def _backoff(answer: Any) -> str:
     if not isinstance(answer, (list, tuple)) or not answer:
         raise Wrong("answer with a list of six numbers, in seconds, like [10, ...]")
-    waits = [_number(a, "seconds") for a in answer]
+    waits = [number(a, "seconds") for a in answer]
     if len(waits) != 6:
         raise Wrong(f"give six waits (restarts 2 to 7), not {len(waits)}")
     if waits == _BACKOFF:
@@ -114,7 +103,7 @@ def _backoff(answer: Any) -> str:
 
 
 def _failover_time(answer: Any) -> str:
-    value = _number(answer, "seconds after the power cut")
+    value = number(answer, "seconds after the power cut")
     if 330 <= value <= 370:
         return (
             "about 50 s of silence before NotReady, then 300 s of toleration: some 6 minutes "
@@ -154,7 +143,7 @@ def _fixed_worker(answer: Any) -> str:
             "container still ends. A Deployment's containers should run until stopped; what "
             "does the command do after its echo? (busybox with no command ends at once, too)"
         )
-    if not all(_ready(p) for p in pods):
+    if not all(is_ready(p) for p in pods):
         raise Wrong("the pods do not crash, but not all are ready after two minutes")
     return (
         f"{len(pods)} pods running for two minutes, no restarts. The back-off was the "
@@ -178,7 +167,7 @@ def _heals_fast(answer: Any) -> str:
     cluster, labels = _start(manifest)
     cluster.run(30)
     pods = sorted(_pods(cluster, labels), key=lambda p: p["metadata"]["name"])
-    if not pods or not all(_ready(p) for p in pods):
+    if not pods or not all(is_ready(p) for p in pods):
         raise Wrong("the Deployment's pods are not all running after 30 s; try it in the lesson")
     wanted = len(pods)
     victim = pods[0]["spec"]["nodeName"]
@@ -187,7 +176,7 @@ def _heals_fast(answer: Any) -> str:
 
     def healed() -> bool:
         elsewhere = [
-            p for p in _pods(cluster, labels) if p["spec"].get("nodeName") != victim and _ready(p)
+            p for p in _pods(cluster, labels) if p["spec"].get("nodeName") != victim and is_ready(p)
         ]
         return len(elsewhere) >= wanted
 

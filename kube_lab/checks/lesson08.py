@@ -8,13 +8,12 @@ must front; :func:`mystery_cluster` builds q4's cluster, with one pod quietly no
 from __future__ import annotations
 
 import copy
-from numbers import Real
 from typing import Any
 
 import yaml
 
 import kube_lab as kl
-from kube_lab.checks.core import Question, Wrong
+from kube_lab.checks.core import Question, Wrong, number
 
 __all__ = ["SHOP", "mystery_cluster", "q1", "q2", "q3", "q4"]
 
@@ -60,12 +59,6 @@ spec:
 """
 
 _MYSTERY: dict[str, str] = {}
-
-
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, Real):
-        raise Wrong(f"answer with a number ({what}), not {type(answer).__name__} {answer!r}")
-    return float(answer)
 
 
 # -- q3: a Service ---------------------------------------------------------------------------
@@ -141,7 +134,7 @@ def _service(answer: Any) -> str:
 
 
 def _spread(answer: Any) -> str:
-    value = _number(answer, "requests per pod")
+    value = number(answer, "requests per pod")
     if 390 <= value <= 410:
         return (
             "1200 over the 3 ready pods: about 400 each, give or take a few dozen. The pod "
@@ -162,7 +155,7 @@ def _spread(answer: Any) -> str:
 
 
 def _readiness_delay(answer: Any) -> str:
-    value = _number(answer, "seconds")
+    value = number(answer, "seconds")
     if value == 15:
         return (
             "3 failures in a row, 5 s apart: up to 15 s during which some requests still reach "
