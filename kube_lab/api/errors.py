@@ -134,6 +134,26 @@ class BadRequest(StatusError):
     reason, code = "BadRequest", 400
 
 
+class Unauthorized(StatusError):
+    reason, code = "Unauthorized", 401
+
+
+class Forbidden(StatusError):
+    reason, code = "Forbidden", 403
+
+
+class MethodNotAllowed(StatusError):
+    reason, code = "MethodNotAllowed", 405
+
+
+class TooLarge(StatusError):
+    reason, code = "RequestEntityTooLarge", 413
+
+
+class UnsupportedMediaType(StatusError):
+    reason, code = "UnsupportedMediaType", 415
+
+
 class ManifestError(StatusError):
     """A manifest that was refused. Nothing of the batch it came in was applied.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kube_lab.api.errors import BadRequest, StatusError
+from kube_lab.api.errors import BadRequest, StatusError, UnsupportedMediaType
 from kube_lab.api.meta import deep_copy
 
 MERGE = "application/merge-patch+json"
@@ -42,10 +42,6 @@ MERGE_KEYS: dict[str, str] = {
 
 #: Lists of scalars that a strategic merge patch merges as sets.
 MERGED_SCALARS = frozenset({"finalizers"})
-
-
-class UnsupportedMediaType(StatusError):
-    reason, code = "UnsupportedMediaType", 415
 
 
 class TestFailed(StatusError):

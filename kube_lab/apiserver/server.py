@@ -33,11 +33,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from kube_lab.api import kinds
-from kube_lab.api.errors import BadRequest, NotFound, StatusError
+from kube_lab.api.errors import (
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    StatusError,
+    TooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from kube_lab.api.kinds import KindInfo
 from kube_lab.api.meta import Obj
 from kube_lab.apiserver import discovery, metrics, openapi, resources, tables
-from kube_lab.apiserver.patch import UnsupportedMediaType
 from kube_lab.engine import RealClock
 from kube_lab.store import Expired, Watch, WatchEvent, key_of
 
@@ -49,22 +57,6 @@ MAX_BODY = 3 * 1024 * 1024
 #: Seconds between bookmarks on a watch that asked for them.
 BOOKMARK_SECONDS = 1.0
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-class Unauthorized(StatusError):
-    reason, code = "Unauthorized", 401
-
-
-class Forbidden(StatusError):
-    reason, code = "Forbidden", 403
-
-
-class TooLarge(StatusError):
-    reason, code = "RequestEntityTooLarge", 413
-
-
-class MethodNotAllowed(StatusError):
-    reason, code = "MethodNotAllowed", 405
 
 
 #: The deprecation warnings the API server sends with every request for a kind.
