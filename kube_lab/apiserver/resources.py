@@ -193,7 +193,9 @@ def _place(info: KindInfo, body: Any, namespace: str, name: str | None) -> Obj:
     return obj
 
 
-def create_object(cluster: Cluster, info: KindInfo, body: Any, namespace: str) -> Obj:
+def create_object(
+    cluster: Cluster, info: KindInfo, body: Any, namespace: str, *, dry_run: bool = False
+) -> Obj:
     obj = _place(info, body, namespace, None)
     name = obj["metadata"].get("name")
     if not name:
@@ -208,15 +210,19 @@ def create_object(cluster: Cluster, info: KindInfo, body: Any, namespace: str) -
     if info.namespaced and cluster.store.peek("Namespace", ns) is None:
         raise NotFound(f'namespaces "{ns}" not found')
     try:
-        cluster.create(obj)
+        cluster.create(obj, dry_run=dry_run)
     except ManifestError as error:
         if error.errors:
             raise refused(info, obj, error.errors) from None
         raise
+    if dry_run:  # what would have been stored, less what only storing assigns
+        return apply_defaults(obj)
     return get_object(cluster, info, name, ns)
 
 
-def _store_update(cluster: Cluster, info: KindInfo, live: Obj, candidate: Obj) -> Obj:
+def _store_update(
+    cluster: Cluster, info: KindInfo, live: Obj, candidate: Obj, *, dry_run: bool = False
+) -> Obj:
     candidate = apply_defaults(candidate)
     errors = validate(candidate)
     if not errors:
@@ -225,21 +231,36 @@ def _store_update(cluster: Cluster, info: KindInfo, live: Obj, candidate: Obj) -
         errors = cluster.services.check(candidate, live)
     if errors:
         raise refused(info, candidate, errors)
+    if dry_run:
+        return {**candidate, "status": live.get("status", {})} if "status" in live else candidate
     stored = cluster.store.update(candidate)
     cluster.engine.run(0)
     return stored
 
 
 def replace_object(
-    cluster: Cluster, info: KindInfo, body: Any, namespace: str, name: str, *, status: bool
+    cluster: Cluster,
+    info: KindInfo,
+    body: Any,
+    namespace: str,
+    name: str,
+    *,
+    status: bool,
+    dry_run: bool = False,
 ) -> Obj:
     obj = _place(info, body, namespace, name)
     live = get_object(cluster, info, name, namespace)
     if status:
-        stored = cluster.store.update(obj, status=True)
-        cluster.engine.run(0)
-        return stored
-    return _store_update(cluster, info, live, obj)
+        return _status_update(cluster, live, obj, dry_run=dry_run)
+    return _store_update(cluster, info, live, obj, dry_run=dry_run)
+
+
+def _status_update(cluster: Cluster, live: Obj, obj: Obj, *, dry_run: bool) -> Obj:
+    if dry_run:
+        return {**live, "status": obj.get("status", {})}
+    stored = cluster.store.update(obj, status=True)
+    cluster.engine.run(0)
+    return stored
 
 
 def patch_object(
@@ -251,19 +272,18 @@ def patch_object(
     name: str,
     *,
     status: bool,
+    dry_run: bool = False,
 ) -> Obj:
     live = get_object(cluster, info, name, namespace)
     patched = apply_patch(live, patch, content_type)
     patched = _place(info, patched, namespace, name)
     if status:
-        stored = cluster.store.update(patched, status=True)
-        cluster.engine.run(0)
-        return stored
-    return _store_update(cluster, info, live, patched)
+        return _status_update(cluster, live, patched, dry_run=dry_run)
+    return _store_update(cluster, info, live, patched, dry_run=dry_run)
 
 
 def server_side_apply(
-    cluster: Cluster, info: KindInfo, body: Any, namespace: str, name: str
+    cluster: Cluster, info: KindInfo, body: Any, namespace: str, name: str, *, dry_run: bool = False
 ) -> tuple[int, Obj]:
     """``kubectl apply --server-side``, simplified: create, or set every field the applied
     configuration names (a strategic merge of it over the live object). kube_lab keeps no
@@ -272,30 +292,40 @@ def server_side_apply(
     obj = _place(info, body, namespace, name)
     live = cluster.store.peek(info.kind, name, namespace if info.namespaced else "")
     if live is None:
-        return 201, create_object(cluster, info, obj, namespace)
+        return 201, create_object(cluster, info, obj, namespace, dry_run=dry_run)
     merged = strategic_merge(deep_copy(live), obj, "")
     merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
-    return 200, _store_update(cluster, info, live, merged)
+    return 200, _store_update(cluster, info, live, merged, dry_run=dry_run)
 
 
 def delete_object(
-    cluster: Cluster, info: KindInfo, namespace: str, name: str, options: dict[str, Any]
+    cluster: Cluster,
+    info: KindInfo,
+    namespace: str,
+    name: str,
+    options: dict[str, Any],
+    *,
+    dry_run: bool = False,
 ) -> Obj:
-    get_object(cluster, info, name, namespace)  # NotFound first, as the API server
+    live = get_object(cluster, info, name, namespace)  # NotFound first, as the API server
     policy = options.get("propagationPolicy")
-    if policy == "Orphan" or options.get("orphanDependents") is True:
-        # kube_lab's garbage collector would still collect the orphans: refuse, honestly
-        raise BadRequest(
-            "kube_lab does not support orphaning dependents (--cascade=orphan) yet: "
-            "its garbage collector would delete them anyway"
-        )
+    if policy is None and isinstance(options.get("orphanDependents"), bool):
+        policy = "Orphan" if options["orphanDependents"] else "Background"
+    if not isinstance(policy, str | None):
+        raise BadRequest(f"propagationPolicy: must be a string, not {policy!r}")
     grace = options.get("gracePeriodSeconds")
     try:
         seconds = int(grace) if grace is not None else None
     except (TypeError, ValueError):
         raise BadRequest(f"gracePeriodSeconds: must be an integer, not {grace!r}") from None
+    if dry_run:
+        return live
     deleted = cluster.store.delete(
-        info.kind, name, namespace if info.namespaced else "", grace_seconds=seconds
+        info.kind,
+        name,
+        namespace if info.namespaced else "",
+        grace_seconds=seconds,
+        propagation=policy or "Background",
     )
     cluster.engine.run(0)
     return deleted
@@ -330,6 +360,8 @@ def update_scale(
     name: str,
     body: Any,
     content_type: str | None,
+    *,
+    dry_run: bool = False,
 ) -> Obj:
     live = get_object(cluster, info, name, namespace)
     scale = scale_of(live)
@@ -345,4 +377,4 @@ def update_scale(
     candidate["spec"]["replicas"] = replicas
     if sent_version and content_type is None:
         candidate["metadata"]["resourceVersion"] = sent_version
-    return scale_of(_store_update(cluster, info, live, candidate))
+    return scale_of(_store_update(cluster, info, live, candidate, dry_run=dry_run))

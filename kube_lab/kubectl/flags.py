@@ -23,6 +23,7 @@ class Flag:
     type: type = str  # str, int or bool
     default: Any = None
     repeated: bool = False  # -f a.yaml -f b.yaml collects a list
+    bare: str | None = None  # pflag's NoOptDefVal: the value of ``--cascade`` alone
 
     def label(self) -> str:
         """How pflag names the flag in messages: ``-r, --replicas`` or ``--replicas``."""
@@ -71,7 +72,9 @@ def parse(tokens: list[str], flags: tuple[Flag, ...], *, command: str) -> Parsed
             flag = by_name.get(name)
             if flag is None:
                 raise flag_error(f"unknown flag: --{name}", command=command)
-            if flag.type is bool and not has_value:
+            if flag.bare is not None and not has_value:
+                store(flag, flag.bare)
+            elif flag.type is bool and not has_value:
                 store(flag, "true")
             elif has_value:
                 store(flag, text)

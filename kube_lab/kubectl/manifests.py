@@ -36,7 +36,12 @@ DELETE_FLAGS = (
     Flag("force", type=bool, default=False),
     Flag("wait", type=bool, default=True),
     Flag("ignore-not-found", type=bool, default=False),
+    Flag("cascade", default="background", bare="background"),
 )
+#: ``--cascade`` values and the propagation policy each asks the API server for.
+CASCADE = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}
+#: The boolean spellings kubectl still takes, with a warning.
+_CASCADE_BOOLEANS = {"true": "background", "false": "orphan"}
 
 
 def manifest_paths(filenames: list[str]) -> list[Path]:
@@ -131,6 +136,7 @@ def delete(ctx: Context, flags: ParsedArgs) -> None:
         )
     if flags["all"] and flags["selector"]:
         raise KubectlError("cannot set --all and --selector at the same time")
+    propagation = _propagation(ctx, flags["cascade"])
     ignore_not_found = flags["ignore-not-found"] or (
         "ignore-not-found" not in flags.given and (flags["all"] or bool(flags["selector"]))
     )
@@ -149,7 +155,8 @@ def delete(ctx: Context, flags: ParsedArgs) -> None:
             )
             warn_cluster_scope = False
         try:
-            longest = max(longest, deletion.delete(ctx, obj, grace_period=grace))
+            grace_given = deletion.delete(ctx, obj, grace_period=grace, propagation=propagation)
+            longest = max(longest, grace_given)
         except StatusError as error:
             errors.append(error)
             continue
@@ -171,6 +178,23 @@ def delete(ctx: Context, flags: ParsedArgs) -> None:
             )
     if errors:
         raise Aggregate(errors)
+
+
+def _propagation(ctx: Context, cascade: str) -> str:
+    """``--cascade`` as a propagation policy (``GetCascadingStrategy`` in kubectl)."""
+    value = cascade.lower()
+    if value in _CASCADE_BOOLEANS:
+        replacement = _CASCADE_BOOLEANS[value]
+        ctx.err(
+            f"warning: --cascade={cascade} is deprecated (boolean value) and can be replaced "
+            f"with --cascade={replacement}.\n"
+        )
+        value = replacement
+    if value not in CASCADE:
+        raise KubectlError(
+            f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan"'
+        )
+    return CASCADE[value]
 
 
 def _delete_targets(ctx: Context, flags: ParsedArgs) -> tuple[list[Obj], list[Exception]]:
